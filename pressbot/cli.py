@@ -1,0 +1,539 @@
+"""`pressbot` console entry point."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+
+
+def _print_json(obj: Any, *, pretty: bool) -> None:
+    text = json.dumps(obj, ensure_ascii=False, indent=2 if pretty else None, sort_keys=pretty)
+    sys.stdout.write(text + "\n")
+
+
+def _database_url(args: argparse.Namespace) -> str:
+    from pressbot import settings
+
+    return args.database or settings.PRESSBOT_DATABASE_URL
+
+
+# --- crawl --------------------------------------------------------------------------
+def cmd_crawl(args: argparse.Namespace) -> int:
+    from pressbot.crawl import format_summary, run_crawl
+    from pressbot.mirror import DEFAULT_ROOT, MirrorServer
+    from pressbot.sources import iter_keys
+
+    sources = args.sources or list(iter_keys())
+    overrides: dict[str, Any] = {}
+    if args.database:
+        overrides["PRESSBOT_DATABASE_URL"] = args.database
+    if args.log_level:
+        overrides["LOG_LEVEL"] = args.log_level
+    for item in args.set or []:
+        name, _, value = item.partition("=")
+        overrides[name] = value
+    spider_args = {"refresh": "1"} if args.refresh else {}
+    server = None
+    if args.mirror:
+        server = MirrorServer(Path(args.mirror_root or DEFAULT_ROOT), day=args.mirror_day).start()
+        overrides["PRESSBOT_MIRROR"] = server.url
+        print(
+            f"serving the bundled mirror (day {args.mirror_day}) at {server.url}", file=sys.stderr
+        )
+    elif args.mirror_url:
+        overrides["PRESSBOT_MIRROR"] = args.mirror_url
+    try:
+        summaries = run_crawl(sources, overrides, spider_args)
+    except KeyError as exc:
+        print(f"pressbot crawl: {exc.args[0]}", file=sys.stderr)
+        return EXIT_USAGE
+    finally:
+        if server is not None:
+            server.stop()
+    print(format_summary(summaries))
+    dead = sum(s.deadletter for s in summaries)
+    if dead:
+        print(
+            f"\n{dead} record(s) could not be stored and were kept in the dead-letter "
+            "file; run `pressbot replay` once the database is back.",
+            file=sys.stderr,
+        )
+        return EXIT_FAIL
+    return EXIT_OK
+
+
+# --- extract ------------------------------------------------------------------------
+def _extract_one(path: Path, args: argparse.Namespace) -> dict[str, Any]:
+    from pressbot.extract import extract_html, extract_text
+    from pressbot.items import record_to_json
+    from pressbot.sources import get
+
+    source = get(args.source) if args.source else None
+    fetched_at = datetime.fromisoformat(args.fetched_at) if args.fetched_at else None
+    url = args.url or path.resolve().as_uri()
+    data = path.read_bytes()
+    if args.text:
+        record = extract_text(data.decode("utf-8"), url, fetched_at=fetched_at, source=source)
+    else:
+        record = extract_html(data, url, fetched_at=fetched_at, source=source)
+    return record_to_json(record)
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    if args.fetched_at:
+        try:
+            if datetime.fromisoformat(args.fetched_at).tzinfo is None:
+                raise ValueError("needs a UTC offset")
+        except ValueError as exc:
+            print(f"pressbot extract: --fetched-at {args.fetched_at!r}: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+    if args.source:
+        from pressbot.sources import get
+
+        try:
+            get(args.source)
+        except KeyError as exc:
+            print(f"pressbot extract: {exc.args[0]}", file=sys.stderr)
+            return EXIT_USAGE
+    files = [Path(f) for f in args.files]
+    if len(files) == 1:
+        try:
+            _print_json(_extract_one(files[0], args), pretty=True)
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            print(f"pressbot extract: {files[0]}: {exc}", file=sys.stderr)
+            return EXIT_FAIL
+        return EXIT_OK
+    failed = 0
+    for path in files:
+        try:
+            row = {"file": str(path), **_extract_one(path, args)}
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            failed += 1
+            row = {"file": str(path), "error": f"{type(exc).__name__}: {exc}"}
+        _print_json(row, pretty=False)
+    return EXIT_FAIL if failed == len(files) else EXIT_OK
+
+
+# --- serve-mirror -------------------------------------------------------------------
+def cmd_serve_mirror(args: argparse.Namespace) -> int:
+    from pressbot.mirror import DEFAULT_ROOT, MirrorServer
+
+    server = MirrorServer(
+        Path(args.root or DEFAULT_ROOT), day=args.day, port=args.port, verbose=args.verbose
+    )
+    print(f"serving {args.root or DEFAULT_ROOT} (day {args.day}) at {server.url}", flush=True)
+    print(f"crawl it with: PRESSBOT_MIRROR={server.url} scrapy crawl <source>", flush=True)
+    try:
+        server.httpd.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.httpd.server_close()
+    return EXIT_OK
+
+
+# --- sources, summary ---------------------------------------------------------------
+def cmd_sources(args: argparse.Namespace) -> int:
+    from pressbot.sources import all_sources
+
+    if args.markdown:
+        from pressbot.docs import sources_table
+
+        print(sources_table())
+        return EXIT_OK
+    for s in all_sources():
+        starts = len(s.listings) + len(s.feeds) + len(s.sitemaps)
+        print(f"{s.key:14} {s.kind:10} {s.base_url:30} {starts} start point(s)  {s.name}")
+    return EXIT_OK
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    from sqlalchemy import func, select
+    from sqlalchemy.orm import Session
+
+    from pressbot.db.models import RecordRow
+    from pressbot.db.store import Store
+
+    url = _database_url(args)
+    with Store(url) as store, Session(store.engine) as s:
+        rows = s.execute(
+            select(
+                RecordRow.source,
+                func.count(),
+                func.count(RecordRow.published_at),
+                func.min(RecordRow.published_at),
+                func.max(RecordRow.published_at),
+            )
+            .group_by(RecordRow.source)
+            .order_by(RecordRow.source)
+        ).all()
+    print(f"database: {url}")
+    print(f"{'source':14} {'records':>7} {'dated':>6}  published")
+    for source, n, dated, first, last in rows:
+        span = f"{first:%Y-%m-%d} .. {last:%Y-%m-%d}" if first and last else "-"
+        print(f"{source or '-':14} {n:7d} {dated:6d}  {span}")
+    print(f"{'total':14} {sum(r[1] for r in rows):7d}")
+    return EXIT_OK
+
+
+# --- ingest, replay, reextract ------------------------------------------------------
+def _chain_overrides(args: argparse.Namespace) -> dict[str, Any]:
+    overrides: dict[str, Any] = {}
+    if getattr(args, "database", None):
+        overrides["PRESSBOT_DATABASE_URL"] = args.database
+    if getattr(args, "deadletter", None):
+        overrides["PRESSBOT_DEADLETTER_PATH"] = args.deadletter
+    return overrides
+
+
+def _print_outcomes(what: str, outcomes: dict[str, int], dropped: dict[str, int]) -> None:
+    order = ("new", "updated", "unchanged", "exact_duplicate", "near_duplicate", "deadletter")
+    parts = [f"{name.replace('_', ' ')} {outcomes.get(name, 0)}" for name in order]
+    parts += [f"dropped {reason} {n}" for reason, n in sorted(dropped.items())]
+    print(f"{what}: " + ", ".join(parts))
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from pressbot.ingest import Chain, Saved, iter_saved, to_record
+    from pressbot.sources import get
+
+    try:
+        source = get(args.source) if args.source else None
+    except KeyError as exc:
+        print(f"pressbot ingest: {exc.args[0]}", file=sys.stderr)
+        return EXIT_USAGE
+    errors = 0
+    read = 0
+    with Chain(_chain_overrides(args)) as chain:
+        for saved in iter_saved([Path(p) for p in args.paths], text=args.text, url=args.url):
+            if not isinstance(saved, Saved):
+                origin, exc = saved
+                errors += 1
+                print(f"pressbot ingest: {origin}: {exc}", file=sys.stderr)
+                continue
+            read += 1
+            try:
+                record = to_record(saved, source)
+            except (ValueError, UnicodeDecodeError) as exc:
+                errors += 1
+                print(f"pressbot ingest: {saved.origin}: {exc}", file=sys.stderr)
+                continue
+            chain.process(record)
+        outcomes = chain.close()
+        dropped = dict(chain.dropped)
+    _print_outcomes(f"ingested {read} page(s)", outcomes, dropped)
+    if errors:
+        print(f"{errors} file(s) could not be read or parsed", file=sys.stderr)
+    return EXIT_FAIL if outcomes.get("deadletter") or (errors and not read) else EXIT_OK
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    from pressbot import deadletter
+    from pressbot.ingest import Chain
+    from pressbot.settings import PRESSBOT_DEADLETTER_PATH
+
+    path = Path(args.file or PRESSBOT_DEADLETTER_PATH)
+    if not path.exists():
+        print(f"nothing to replay: {path} does not exist")
+        return EXIT_OK
+    # Move the file aside first: what fails again is appended to a fresh file.
+    pending = path.with_name(path.name + ".replaying")
+    if pending.exists():
+        print(
+            f"pressbot replay: {pending} exists (an interrupted replay?); "
+            f"replay it with --file {pending}",
+            file=sys.stderr,
+        )
+        return EXIT_FAIL
+    path.rename(pending)
+    overrides = _chain_overrides(args)
+    overrides["PRESSBOT_DEADLETTER_PATH"] = str(path)
+    n = 0
+    with Chain(overrides) as chain:
+        for _entry, record in deadletter.read(pending):
+            n += 1
+            chain.process(record)
+        outcomes = chain.close()
+        dropped = dict(chain.dropped)
+    pending.unlink()
+    _print_outcomes(f"replayed {n} record(s)", outcomes, dropped)
+    return EXIT_FAIL if outcomes.get("deadletter") else EXIT_OK
+
+
+def cmd_reextract(args: argparse.Namespace) -> int:
+    import zlib
+
+    from pressbot.db.store import Store
+    from pressbot.extract import extract_html
+    from pressbot.ingest import Chain
+    from pressbot.sources import get
+
+    since = datetime.fromisoformat(args.since) if args.since else None
+    if since is not None and since.tzinfo is None:
+        from datetime import UTC
+
+        since = since.replace(tzinfo=UTC)
+    pages = 0
+    with Store(_database_url(args)) as store, Chain(_chain_overrides(args)) as chain:
+        for page in store.latest_pages(args.source or None, since):
+            pages += 1
+            try:
+                source = get(page.source) if page.source else None
+                record = extract_html(
+                    zlib.decompress(page.body_z),
+                    page.url,
+                    fetched_at=page.fetched_at,
+                    source=source,
+                )
+            except (KeyError, ValueError) as exc:
+                print(f"pressbot reextract: {page.url}: {exc}", file=sys.stderr)
+                continue
+            chain.process(record)
+        outcomes = chain.close()
+        dropped = dict(chain.dropped)
+    _print_outcomes(f"re-extracted {pages} archived page(s)", outcomes, dropped)
+    print(f"records changed: {outcomes.get('updated', 0)}")
+    return EXIT_FAIL if outcomes.get("deadletter") else EXIT_OK
+
+
+# --- export, db ---------------------------------------------------------------------
+def _aware(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    from datetime import UTC
+
+    value = datetime.fromisoformat(text)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from pressbot.db.store import Store
+    from pressbot.export import iter_rows, write_csv, write_jsonl, write_parquet
+
+    if args.format == "parquet" and not args.output:
+        print("pressbot export: Parquet needs --output FILE", file=sys.stderr)
+        return EXIT_USAGE
+    with Store(_database_url(args)) as store:
+        rows = iter_rows(
+            store.engine,
+            sources=args.source or None,
+            since=_aware(args.since),
+            published_since=_aware(args.published_since),
+            include_duplicates=args.include_duplicates,
+        )
+        if args.format == "parquet":
+            n = write_parquet(rows, args.output)
+        else:
+            writer = write_jsonl if args.format == "jsonl" else write_csv
+            if args.output:
+                with open(args.output, "w", encoding="utf-8", newline="") as fh:
+                    n = writer(rows, fh)
+            else:
+                n = writer(rows, sys.stdout)
+    print(f"exported {n} record(s)", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    from pressbot.db import migrate
+    from pressbot.db.store import make_engine
+
+    engine = make_engine(_database_url(args))
+    try:
+        if args.action == "upgrade":
+            migrate.upgrade(engine, args.revision)
+            print(f"database at revision {migrate.current(engine)}")
+        else:
+            cur = migrate.current(engine)
+            print(
+                f"{cur or 'empty (no migrations applied)'}"
+                + (" (head)" if cur == migrate.head() else f" (head is {migrate.head()})")
+            )
+    finally:
+        engine.dispose()
+    return EXIT_OK
+
+
+# --- parser -------------------------------------------------------------------------
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pressbot",
+        description="Crawl, clean, deduplicate and store Urdu and bilingual press releases.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser(
+        "crawl",
+        help="crawl sources into the database",
+        description="Crawl the given sources (all by default) and print a "
+        "summary per source. Exits 1 if any record had to be dead-lettered.",
+    )
+    p.add_argument(
+        "sources", nargs="*", metavar="SOURCE", help="source keys (see `pressbot sources`)"
+    )
+    p.add_argument(
+        "--database",
+        metavar="URL",
+        help="SQLAlchemy URL (default: $PRESSBOT_DATABASE_URL or sqlite:///data/pressbot.db)",
+    )
+    p.add_argument(
+        "--mirror",
+        action="store_true",
+        help="serve the bundled offline mirror on a free loopback port and crawl it",
+    )
+    p.add_argument(
+        "--mirror-url", metavar="URL", help="crawl a running mirror (pressbot serve-mirror)"
+    )
+    p.add_argument(
+        "--mirror-day", type=int, default=1, metavar="N", help="mirror day to serve (default 1)"
+    )
+    p.add_argument("--mirror-root", metavar="DIR", help=argparse.SUPPRESS)
+    p.add_argument(
+        "--refresh",
+        action="store_true",
+        help="fetch every article again, even those already stored",
+    )
+    p.add_argument(
+        "--log-level",
+        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+        help="Scrapy log level (default INFO, or $PRESSBOT_LOG_LEVEL)",
+    )
+    p.add_argument(
+        "-s",
+        "--set",
+        action="append",
+        metavar="NAME=VALUE",
+        help="override a Scrapy setting (repeatable)",
+    )
+    p.set_defaults(func=cmd_crawl)
+
+    p = sub.add_parser(
+        "extract",
+        help="print the record for saved pages",
+        description="Extract records from saved HTML pages (or plain text with "
+        "--text). One file: an indented JSON object. Several: JSON Lines, one "
+        "object per file with a `file` key (`error` if it failed).",
+    )
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--url", help="the page's URL (default: the file's file:// URI)")
+    p.add_argument(
+        "--source", metavar="KEY", help="source whose hints to use (default: from the URL)"
+    )
+    p.add_argument("--text", action="store_true", help="the files are plain text, not HTML")
+    p.add_argument(
+        "--fetched-at", metavar="ISO", help="fetch time, for relative dates (with offset)"
+    )
+    p.set_defaults(func=cmd_extract)
+
+    p = sub.add_parser(
+        "serve-mirror",
+        help="serve the offline mirror on loopback",
+        description="Serve the bundled mirror of the sources for offline crawls.",
+    )
+    p.add_argument("--port", type=int, default=8765, help="port (0 = any free port; default 8765)")
+    p.add_argument("--day", type=int, default=1, help="mirror day (default 1)")
+    p.add_argument("--root", help="mirror directory (default: tests/fixtures/mirror)")
+    p.add_argument("--verbose", action="store_true", help="log every request")
+    p.set_defaults(func=cmd_serve_mirror)
+
+    p = sub.add_parser(
+        "sources", help="list the declared sources", description="List the sources in the registry."
+    )
+    p.add_argument("--markdown", action="store_true", help="print the README table")
+    p.set_defaults(func=cmd_sources)
+
+    p = sub.add_parser(
+        "summary",
+        help="count stored records per source",
+        description="Print how many records the database holds per source.",
+    )
+    p.add_argument("--database", metavar="URL", help="SQLAlchemy URL")
+    p.set_defaults(func=cmd_summary)
+    p = sub.add_parser(
+        "ingest",
+        help="store saved pages, text files or WARCs",
+        description="Run saved HTML pages (files or directories), plain-text "
+        "files (--text, or *.txt) and WARC files through the same extract, "
+        "normalise, dedup and store path as a crawl.",
+    )
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--source", metavar="KEY", help="source of the pages (default: from the URL)")
+    p.add_argument("--text", action="store_true", help="treat files as plain text")
+    p.add_argument("--url", help="URL of the page (one file only; default: its file:// URI)")
+    p.add_argument("--database", metavar="URL", help="SQLAlchemy URL")
+    p.add_argument("--deadletter", metavar="FILE", help="dead-letter file")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser(
+        "replay",
+        help="store the records kept in the dead-letter file",
+        description="Store records that earlier runs could not; idempotent. "
+        "What fails again goes back to the dead-letter file.",
+    )
+    p.add_argument("--file", help="dead-letter file (default: $PRESSBOT_DEADLETTER_PATH)")
+    p.add_argument("--database", metavar="URL", help="SQLAlchemy URL")
+    p.set_defaults(func=cmd_replay)
+
+    p = sub.add_parser(
+        "reextract",
+        help="rebuild records from the raw archive",
+        description="Extract every archived page again with the current "
+        "extractor (no network) and store the results; prints how many "
+        "records changed.",
+    )
+    p.add_argument("--source", action="append", metavar="KEY", help="only this source (repeatable)")
+    p.add_argument("--since", metavar="DATE", help="only pages fetched since DATE (ISO 8601)")
+    p.add_argument("--database", metavar="URL", help="SQLAlchemy URL")
+    p.set_defaults(func=cmd_reextract)
+
+    p = sub.add_parser(
+        "export",
+        help="write stored records as JSON Lines, CSV or Parquet",
+        description="Stream stored records, one row per story (its canonical "
+        "record) unless --include-duplicates.",
+    )
+    p.add_argument("--format", choices=["jsonl", "csv", "parquet"], default="jsonl")
+    p.add_argument("--output", "-o", metavar="FILE", help="output file (default: standard output)")
+    p.add_argument("--source", action="append", metavar="KEY", help="only this source (repeatable)")
+    p.add_argument("--since", metavar="DATE", help="records stored or changed since DATE")
+    p.add_argument("--published-since", metavar="DATE", help="records published since DATE")
+    p.add_argument(
+        "--include-duplicates",
+        action="store_true",
+        help="every record, with its cluster_id and is_canonical",
+    )
+    p.add_argument("--database", metavar="URL", help="SQLAlchemy URL")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("db", help="schema migrations", description="Database schema migrations.")
+    dbsub = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    q = dbsub.add_parser("upgrade", help="apply migrations", description="Apply migrations.")
+    q.add_argument("revision", nargs="?", default="head")
+    q.add_argument("--database", metavar="URL", help="SQLAlchemy URL")
+    q = dbsub.add_parser(
+        "current",
+        help="show the applied revision",
+        description="Show the database's schema revision.",
+    )
+    q.add_argument("--database", metavar="URL", help="SQLAlchemy URL")
+    p.set_defaults(func=cmd_db)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "pressbot.settings")
+    result: int = args.func(args)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,192 @@
+"""The database schema: the contract with analysts and downstream programs.
+
+Every datetime is stored in UTC and read back timezone-aware, on SQLite too.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    SmallInteger,
+    String,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out, whatever the engine keeps."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: pressbot stores aware datetimes only")
+        value = value.astimezone(UTC)
+        # SQLite has no time zones: keep naive UTC there.
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime,
+        dict[str, Any]: JSON,
+        list[Any]: JSON,
+    }
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class RecordRow(Base):
+    """One row per page (its latest version)."""
+
+    __tablename__ = "records"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Identity of the page: canonical URL with scheme and www. folded (pressbot.urls.url_key).
+    url_key: Mapped[str] = mapped_column(String(2048), unique=True)
+    url: Mapped[str] = mapped_column(Text)
+    canonical_url: Mapped[str] = mapped_column(Text)
+    source: Mapped[str | None] = mapped_column(String(64), index=True)
+    kind: Mapped[str | None] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(Text)
+    title_en: Mapped[str | None] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    language: Mapped[str | None] = mapped_column(String(8))
+    published_at: Mapped[datetime | None] = mapped_column(index=True)
+    updated_at: Mapped[datetime | None]
+    fetched_at: Mapped[datetime | None]
+    place: Mapped[str | None] = mapped_column(Text)
+    agency: Mapped[str | None] = mapped_column(Text)
+    author: Mapped[str | None] = mapped_column(Text)
+    keywords: Mapped[list[Any]] = mapped_column(default=list)
+    related: Mapped[list[Any]] = mapped_column(default=list)
+    is_excerpt: Mapped[bool] = mapped_column(default=False)
+    notes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # sha256 of the body's match key (pressbot.text.urdu.match_key).
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    # The story this page belongs to (syndicated copies share one cluster).
+    cluster_id: Mapped[int | None] = mapped_column(
+        ForeignKey("clusters.id", ondelete="SET NULL"), index=True
+    )
+    # How this page joined its cluster: "first", "exact" or "near" (a copy).
+    dedup: Mapped[str] = mapped_column(String(16), default="first")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    first_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    __table_args__ = (Index("ix_records_source_published", "source", "published_at"),)
+
+
+class VersionRow(Base):
+    """Earlier texts of a page: a row is written when a page's content changes."""
+
+    __tablename__ = "record_versions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(Text)
+    title_en: Mapped[str | None] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    published_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime | None]
+    fetched_at: Mapped[datetime | None]
+    # When this text was first stored, and when a newer one replaced it.
+    valid_from: Mapped[datetime]
+    valid_to: Mapped[datetime]
+
+    __table_args__ = (Index("ux_versions_record_version", "record_id", "version", unique=True),)
+
+
+class ClusterRow(Base):
+    """A story: one canonical record and its copies."""
+
+    __tablename__ = "clusters"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    canonical_record_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    size: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LshBandRow(Base):
+    """MinHash LSH band keys of stored records: near-duplicate candidates are found
+    with an indexed query, so no in-memory index of the archive is ever built."""
+
+    __tablename__ = "lsh_bands"
+
+    # Band number and band hash folded into one signed 64-bit key.
+    key: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    record_id: Mapped[int] = mapped_column(
+        ForeignKey("records.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class PageRow(Base):
+    """The raw archive: every fetched article response, body compressed."""
+
+    __tablename__ = "pages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url: Mapped[str] = mapped_column(Text)
+    url_key: Mapped[str] = mapped_column(String(2048), index=True)
+    source: Mapped[str | None] = mapped_column(String(64), index=True)
+    status: Mapped[int] = mapped_column(SmallInteger)
+    headers: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # zlib-compressed response body, and sha256 of the uncompressed bytes.
+    body_z: Mapped[bytes] = mapped_column(LargeBinary)
+    body_sha256: Mapped[str] = mapped_column(String(64))
+    fetched_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class SourceRow(Base):
+    """The registry as of the last crawl, so readers can join on source keys."""
+
+    __tablename__ = "sources"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(32))
+    base_url: Mapped[str] = mapped_column(Text)
+    languages: Mapped[list[Any]] = mapped_column(default=list)
+    timezone: Mapped[str] = mapped_column(String(64))
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class CrawlRunRow(Base):
+    """One row per `pressbot crawl` (or scrapy crawl) of a source."""
+
+    __tablename__ = "crawl_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(String(64), index=True)
+    started_at: Mapped[datetime] = mapped_column(index=True)
+    finished_at: Mapped[datetime | None]
+    finish_reason: Mapped[str | None] = mapped_column(String(64))
+    counts: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    errors: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,0 +1,286 @@
+"""The text-level cleaner: works on lines, so it serves HTML extraction and plain text.
+
+It removes boilerplate lines (phrase lists in :mod:`pressbot.lexicon.phrases`),
+turns labelled lines into fields, splits teasers and appended articles out of
+the body, picks Urdu and English titles from the head of a text, and reads the
+dateline of the first paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+
+from pressbot.items import Related
+from pressbot.lexicon.phrases import (
+    BOILERPLATE_LINES,
+    BOILERPLATE_PATTERNS,
+    LABELS,
+    SHARE_TOKENS,
+    TEASER_MARKERS,
+    TRUNCATION_PATTERNS,
+)
+from pressbot.text.dates import find_date, parse_dateline
+from pressbot.text.urdu import urdu_ratio
+
+_STRIP = " \t\u00a0:：-–—|•·»«›‹>*#.\u06d4\u060c"
+_SPACES = re.compile(r"\s+")
+_BOILER_RE = re.compile("|".join(f"(?:{p})" for p in BOILERPLATE_PATTERNS), re.IGNORECASE)
+_BOILER_SET = frozenset(p for phrases in BOILERPLATE_LINES.values() for p in phrases)
+_TRUNCATED = re.compile("|".join(TRUNCATION_PATTERNS))
+_LABEL_RE = re.compile(
+    r"^\s*(?P<label>"
+    + "|".join(
+        re.escape(lab)
+        for lab in sorted({x for v in LABELS.values() for x in v}, key=len, reverse=True)
+    )
+    + r")\s*[:：]\s*(?P<value>.*)$",
+    re.IGNORECASE,
+)
+_LABEL_FIELD = {lab: fld for fld, labs in LABELS.items() for lab in labs}
+_TEASER_RE = re.compile(
+    r"^\s*(?P<marker>"
+    + "|".join(re.escape(m) for m in sorted(TEASER_MARKERS, key=len, reverse=True))
+    + r")\s*[:：]\s*(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"\w+")
+_CREDIT = re.compile(r"[(\[]\s*([^()\[\]\d]{2,30}?)\s*[)\]]\s*[۔.]?")
+_SENTENCE_END = re.compile(r"[۔.؟?!”\"'’)\]]\s*$")
+# Paragraphs at least this long are body text, not headings (characters).
+BODY_MIN = 100
+# "by" alone is a label only on short lines; a sentence "by the way: ..." is text.
+_LABEL_MAX_LINE = 160
+
+
+@lru_cache(maxsize=4096)
+def line_key(line: str) -> str:
+    """A comparison key for boilerplate look-ups."""
+    text = unicodedata.normalize("NFKC", line).casefold()
+    return _SPACES.sub(" ", text).strip(_STRIP).strip()
+
+
+def is_boilerplate(line: str, slogans: frozenset[str] = frozenset()) -> bool:
+    key = line_key(line)
+    if not key:
+        return True
+    if key in _BOILER_SET or key in slogans:
+        return True
+    if len(key) <= 200 and _BOILER_RE.fullmatch(key):
+        return True
+    words = _WORD.findall(key)
+    return bool(words) and len(words) <= 8 and all(w in SHARE_TOKENS for w in words)
+
+
+def is_latin(line: str) -> bool:
+    return urdu_ratio(line) < 0.2 and bool(re.search(r"[A-Za-z]", line))
+
+
+@dataclass
+class Cleaned:
+    body: list[str] = field(default_factory=list)
+    title: str | None = None
+    title_en: str | None = None
+    published_at: datetime | None = None
+    updated_at: datetime | None = None
+    place: str | None = None
+    agency: str | None = None
+    author: str | None = None
+    keywords: list[str] = field(default_factory=list)
+    related: list[Related] = field(default_factory=list)
+    is_excerpt: bool = False
+    # The date of the dateline ("پشاور، 4 ستمبر، 2023:"), used when no label dates the page.
+    dateline_date: datetime | None = None
+    # Raw label values, kept for the record's notes when they fail to parse.
+    unparsed: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CleanOptions:
+    now: datetime | None = None
+    tz: str = "Asia/Karachi"
+    slogans: frozenset[str] = frozenset()
+    # Titles already known from structured data: their lines are dropped from the body.
+    known_titles: tuple[str, ...] = ()
+    # Whether a page may carry an English title over an Urdu one.
+    bilingual: bool = True
+    # Titles found by the structured layer, if any.
+    title: str | None = None
+    title_en: str | None = None
+    # Link targets by anchor text, so teasers keep their URL.
+    links: dict[str, str] = field(default_factory=dict)
+    # Headlines (and links) found after standalone markers in the page, in order.
+    teasers: tuple[tuple[str, str | None], ...] = ()
+
+
+def _split_appended(lines: list[str], opts: CleanOptions) -> tuple[list[str], list[Related]]:
+    """Cut the text at the first teaser marker that stands alone or heads an appended
+    article; teasers inside the text (one line, marker plus title) are lifted out."""
+    kept: list[str] = []
+    related: list[Related] = []
+    i = 0
+    while i < len(lines):
+        m = _TEASER_RE.match(lines[i])
+        if not m:
+            kept.append(lines[i])
+            i += 1
+            continue
+        rest = m.group("rest").strip()
+        tail = [ln for ln in lines[i + 1 :] if not is_boilerplate(ln, opts.slogans)]
+        if not rest and kept:
+            # "پڑھیں:" alone: what follows is one or more appended articles.
+            related.extend(_appended_articles(tail, opts))
+            return kept, related
+        if not rest:
+            i += 1
+            continue
+        related.append(Related(title=rest, url=opts.links.get(line_key(rest))))
+        i += 1
+    return kept, related
+
+
+def is_marker(text: str) -> bool:
+    """Whether ``text`` is a standalone teaser marker ("پڑھیں:", "Also Read:")."""
+    m = _TEASER_RE.match(text)
+    return bool(m) and not m.group("rest").strip()
+
+
+def _appended_articles(tail: list[str], opts: CleanOptions) -> list[Related]:
+    out: list[Related] = []
+    current: list[str] = []
+    teasers = list(opts.teasers)
+    for line in [*tail, "پڑھیں:"]:
+        if is_marker(line):
+            if current:
+                out.append(_related(current, teasers, opts))
+            current = []
+        elif not _LABEL_RE.match(line):
+            current.append(line)
+    return out
+
+
+def _related(
+    lines: list[str], teasers: list[tuple[str, str | None]], opts: CleanOptions
+) -> Related:
+    """One appended article: its headline (from the page when the text lost it)."""
+    dom_title, dom_url = teasers.pop(0) if teasers else (None, None)
+    if dom_title and _same_text(lines[0], dom_title):
+        lines = lines[1:]
+    elif dom_title is None and len(lines[0]) < BODY_MIN * 2:
+        dom_title, lines = lines[0], lines[1:]
+    title = dom_title or ""
+    url = dom_url or opts.links.get(line_key(title))
+    return Related(title=title, url=url, text="\n\n".join(lines) or None)
+
+
+def _take_label(line: str, out: Cleaned, opts: CleanOptions) -> bool:
+    """Store a labelled line's value; True if the line was a label line."""
+    m = _LABEL_RE.match(line)
+    if not m or len(line) > _LABEL_MAX_LINE:
+        return False
+    label = m.group("label").casefold()
+    value = m.group("value").strip()
+    fld = _LABEL_FIELD.get(label) or next(
+        f for lab, f in _LABEL_FIELD.items() if lab.casefold() == label
+    )
+    if fld in ("published_at", "updated_at"):
+        found = find_date(value, now=opts.now, tz=opts.tz)
+        if found is None:
+            # "تاریخ: ..." that is no date is a sentence about history, not a label.
+            if fld == "published_at" and label in ("تاریخ", "date"):
+                return False
+            out.unparsed[fld] = value
+        elif getattr(out, fld) is None:
+            setattr(out, fld, found[0])
+    elif fld == "agency":
+        out.agency = out.agency or value or None
+    elif fld == "keywords":
+        out.keywords.extend(k.strip() for k in re.split(r"[,،;؛|]", value) if k.strip())
+    elif fld == "author":
+        # "By" needs a short name after it, or it's just a sentence.
+        if len(value) > 60 or not value:
+            return False
+        out.author = out.author or value
+    return True
+
+
+def scan_labels(lines: list[str], opts: CleanOptions) -> Cleaned:
+    """Labelled dates anywhere in ``lines`` (a whole page's text), for pages whose
+    main-text extraction left the date line out."""
+    out = Cleaned()
+    for line in lines:
+        m = _LABEL_RE.match(line)
+        if m and _LABEL_FIELD.get(m.group("label").casefold()) in ("published_at", "updated_at"):
+            _take_label(line, out, opts)
+    return out
+
+
+def _take_date_line(line: str, out: Cleaned, opts: CleanOptions) -> bool:
+    """A line that is only a date ("September 12, 2023") is the page's date stamp."""
+    if len(line) > 60:
+        return False
+    found = find_date(line, now=opts.now, tz=opts.tz, relative=False)
+    if found is None:
+        return False
+    start, end = found[1]
+    if len(line_key(line[:start] + line[end:])) > 3:
+        return False
+    if out.published_at is None:
+        out.published_at = found[0]
+    return True
+
+
+def _same_text(a: str, b: str) -> bool:
+    return line_key(a) == line_key(b)
+
+
+def clean_lines(lines: list[str], opts: CleanOptions) -> Cleaned:
+    out = Cleaned()
+    lines = [_SPACES.sub(" ", ln).strip() for ln in lines]
+    lines = [ln for ln in lines if ln and not is_boilerplate(ln, opts.slogans)]
+    lines, out.related = _split_appended(lines, opts)
+
+    body: list[str] = []
+    for line in lines:
+        if _take_label(line, out, opts) or _take_date_line(line, out, opts):
+            continue
+        if any(_same_text(line, t) for t in opts.known_titles):
+            # A known title seen again (an <h1> kept by the extractor); an English
+            # title over an Urdu one on bilingual pages is the other known title.
+            continue
+        body.append(line)
+
+    # The head: short lines before the first paragraph are titles, one Urdu and
+    # one English at most; a slot already filled from structured data stays.
+    out.title, out.title_en = opts.title, opts.title_en
+    while len(body) > 1 and len(body[0]) < BODY_MIN * 2 and parse_dateline(body[0]) is None:
+        slot = "title_en" if opts.bilingual and is_latin(body[0]) else "title"
+        if getattr(out, slot) is not None:
+            break
+        setattr(out, slot, body.pop(0))
+
+    if body:
+        dl = parse_dateline(body[0], now=opts.now, tz=opts.tz)
+        if dl is not None:
+            out.place = dl.place
+            out.dateline_date = dl.date
+            if getattr(dl, "agency", None) and not out.agency:
+                out.agency = dl.agency
+
+    # A closing credit line "(اے پی پی)" names the agency the text came from.
+    if body and (m := _CREDIT.fullmatch(body[-1])):
+        out.agency = m.group(1).strip()
+        body.pop()
+
+    out.body = body
+    # An excerpt stops mid-sentence and names where the rest is.
+    if (
+        body
+        and (out.agency or out.related)
+        and (_TRUNCATED.search(body[-1]) or not _SENTENCE_END.search(body[-1]))
+    ):
+        out.is_excerpt = True
+    return out

@@ -1,0 +1,240 @@
+"""From an HTML page to lines of candidate main text (trafilatura with per-site hints)."""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Callable
+
+import trafilatura
+from lxml import etree
+from lxml.html import HtmlElement, HTMLParser, document_fromstring
+
+from pressbot.sources import Hints
+
+# Largest page we parse; bigger ones are not press releases (and would stall a worker).
+MAX_HTML_BYTES = 8 * 1024 * 1024
+
+
+# Removed on every site before extraction: comment forms and threads (WordPress themes
+# often put them inside the content container, where trafilatura keeps them) and the
+# common share plugins. Matched on whole class tokens, so "has-sidebar" on <body> or
+# "share-friendly-article" never takes the article with it; the rest of the page
+# chrome is trafilatura's job.
+def _cls(name: str) -> str:
+    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+
+
+_GENERIC_PRUNE = (
+    "//script|//style|//noscript|//iframe|//form|//textarea",
+    "//*[@id='respond' or @id='comments' or @id='disqus_thread']",
+    "//*[" + " or ".join(
+        _cls(c) for c in (
+            "comment-respond", "comments-area", "comment-list", "sharedaddy", "sd-sharing",
+            "addtoany_share_save_container", "a2a_kit", "heateor_sss_sharing_container",
+            "post-views", "jp-relatedposts", "yarpp-related", "crp_related",
+        )
+    ) + "]",
+)  # fmt: skip
+# A pruning rule that would remove more than this share of the page's text is
+# wrong for this page (a theme that wraps the article in one of those classes).
+_PRUNE_MAX_SHARE = 0.5
+
+_BLOCK_TAGS = frozenset(
+    {
+        "p", "div", "br", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6",
+        "blockquote", "section", "article", "table", "ul", "ol", "header", "footer", "pre",
+        "dd", "dt", "figcaption",
+    }
+)  # fmt: skip
+# Below this many characters of main text, trafilatura is taken to have missed it.
+FALLBACK_BELOW = 200
+
+
+def parse_html(html: str | bytes) -> HtmlElement:
+    if len(html) > MAX_HTML_BYTES:
+        raise ValueError(f"page is {len(html)} bytes, over the {MAX_HTML_BYTES} limit")
+    if isinstance(html, bytes):
+        # lxml reads <meta charset>; pages that declare none are UTF-8 in practice here.
+        tree = document_fromstring(html, parser=HTMLParser(encoding=_sniff(html)))
+    else:
+        tree = document_fromstring(html)
+    return tree
+
+
+def _sniff(data: bytes) -> str:
+    m = re.search(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_-]+)""", data[:4096], re.IGNORECASE)
+    return m.group(1).decode("ascii") if m else "utf-8"
+
+
+def _xpaths(exprs: tuple[str, ...]) -> list[etree.XPath]:
+    return [etree.XPath(e) for e in exprs]
+
+
+_GENERIC = _xpaths(_GENERIC_PRUNE)
+
+
+def prune(tree: HtmlElement, hints: Hints) -> HtmlElement:
+    """A copy of ``tree`` without the subtrees that are never article text."""
+    tree = copy.deepcopy(tree)
+    total = len(tree.text_content()) or 1
+    for xp in [*_GENERIC, *_xpaths(hints.prune)]:
+        for el in xp(tree):
+            if not isinstance(el, HtmlElement) or el.getparent() is None:
+                continue
+            if (
+                el.tag not in ("script", "style")
+                and len(el.text_content()) > _PRUNE_MAX_SHARE * total
+            ):
+                continue
+            el.drop_tree()
+    return tree
+
+
+def block_text(root: HtmlElement) -> list[str]:
+    """Text of ``root`` as lines, one per block element (the fallback extractor)."""
+    parts: list[str] = []
+
+    def walk(el: HtmlElement) -> None:
+        if not isinstance(el.tag, str):
+            return
+        block = el.tag in _BLOCK_TAGS
+        if block:
+            parts.append("\n")
+        if el.text:
+            parts.append(el.text)
+        for child in el:
+            walk(child)
+            if child.tail:
+                parts.append(child.tail)
+        if block:
+            parts.append("\n")
+
+    walk(root)
+    text = "".join(parts)
+    return [ln.strip() for ln in text.split("\n") if ln.strip()]
+
+
+_CELL_SPLIT = re.compile(r"\s+\|\s+")
+
+
+def _cells(line: str) -> list[str]:
+    """trafilatura writes table rows as "| a | b |": one line per cell instead."""
+    line = line.strip()
+    if line.startswith("|") and line.endswith("|") and len(line) > 1:
+        return [c for c in (x.strip() for x in _CELL_SPLIT.split(line[1:-1].strip())) if c]
+    return [line] if line else []
+
+
+def _text_len(el: HtmlElement) -> int:
+    return len(" ".join(el.text_content().split()))
+
+
+def _link_len(el: HtmlElement) -> int:
+    return sum(len(" ".join(a.text_content().split())) for a in el.iter("a"))
+
+
+# Paragraph-like blocks at least this long (characters) are article text candidates.
+_PARA_MIN = 80
+# Climbing from the article's paragraphs to their container, a parent may add at most
+# this much text (titles, date lines, captions) and only little of it in links.
+_CLIMB_MAX_EXTRA = 600
+_CLIMB_MAX_LINK_SHARE = 0.35
+
+
+def content_root(tree: HtmlElement) -> HtmlElement:
+    """The element holding the article on layouts trafilatura reads badly (nested
+    tables): the parent of the most paragraph text, widened while the widening
+    adds only short, link-poor text such as the title and date rows."""
+    scores: dict[HtmlElement, int] = {}
+    for el in tree.iter("p", "div", "td", "li", "blockquote"):
+        own = len(" ".join((el.text or "").split())) + sum(
+            len(" ".join((c.tail or "").split())) for c in el
+        )
+        if el.tag == "p":
+            own = _text_len(el)
+        if own < _PARA_MIN or _link_len(el) > _CLIMB_MAX_LINK_SHARE * max(own, 1):
+            continue
+        parent = el.getparent() if el.tag == "p" else el
+        if parent is not None:
+            scores[parent] = scores.get(parent, 0) + own
+    if not scores:
+        body = tree.find(".//body")
+        return body if body is not None else tree
+    root = max(scores, key=lambda e: scores[e])
+    while True:
+        parent = root.getparent()
+        if parent is None or parent.tag in ("body", "html"):
+            return root
+        extra = _text_len(parent) - _text_len(root)
+        extra_links = _link_len(parent) - _link_len(root)
+        if extra > _CLIMB_MAX_EXTRA or extra_links > _CLIMB_MAX_LINK_SHARE * max(extra, 1):
+            return root
+        root = parent
+
+
+def main_lines(tree: HtmlElement, hints: Hints) -> list[str]:
+    """Candidate lines of the main text, boilerplate lines not yet removed."""
+    pruned = prune(tree, hints)
+    if hints.body:
+        found = pruned.xpath(hints.body)
+        if found:
+            # The site's declared article container: its blocks, in order.
+            return block_text(found[0])
+    text = trafilatura.extract(
+        etree.tostring(pruned, encoding="unicode"),
+        output_format="txt",
+        include_comments=False,
+        include_tables=True,
+        include_images=False,
+        deduplicate=False,
+    )
+    raw = [ln.strip() for ln in (text or "").split("\n") if ln.strip()]
+    in_tables = sum(len(ln) for ln in raw if ln.startswith("|"))
+    total = sum(len(ln) for ln in raw)
+    # On table layouts trafilatura flattens each cell into one line (title and
+    # paragraphs run together) and keeps the page chrome around it; and on some it
+    # finds nothing. Then the paragraphs' own container is the better source.
+    if total < FALLBACK_BELOW or in_tables > total / 2:
+        return block_text(content_root(pruned))
+    return [cell for ln in raw for cell in _cells(ln)]
+
+
+def anchor_map(tree: HtmlElement) -> dict[str, str]:
+    """Anchor text -> href, for teasers whose links must be kept."""
+    from pressbot.extract.clean import line_key
+
+    out: dict[str, str] = {}
+    for a in tree.iter("a"):
+        href = a.get("href")
+        text = a.text_content().strip()
+        if href and text and len(text) > 10:
+            out.setdefault(line_key(text), href)
+    return out
+
+
+_NEXT_TITLE = etree.XPath(
+    "following::*[self::h1 or self::h2 or self::h3 or self::h4 or self::a][normalize-space()][1]"
+)
+
+
+def teaser_titles(
+    tree: HtmlElement, is_marker: Callable[[str], bool]
+) -> list[tuple[str, str | None]]:
+    """Titles (and links) that follow a standalone "پڑھیں:" marker, in page order:
+    the headline of an appended article, which text extraction tends to drop."""
+    out: list[tuple[str, str | None]] = []
+    for el in tree.iter("p", "div", "span", "strong", "b", "h2", "h3", "h4"):
+        text = " ".join(el.text_content().split())
+        if not text or len(text) > 30 or not is_marker(text):
+            continue
+        if el.getparent() is not None and is_marker(
+            " ".join(el.getparent().text_content().split())
+        ):
+            continue  # the same marker seen from its wrapper
+        nxt = _NEXT_TITLE(el)
+        if nxt:
+            title = " ".join(nxt[0].text_content().split())
+            link = nxt[0] if nxt[0].tag == "a" else nxt[0].find(".//a")
+            out.append((title, link.get("href") if link is not None else None))
+    return out

@@ -1,0 +1,1 @@
+"""Data-only word lists: calendar words, places and news agencies."""

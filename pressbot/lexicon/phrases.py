@@ -1,0 +1,91 @@
+"""Boilerplate and label phrases, kept as data, one table per language.
+
+Lines are compared after :func:`pressbot.extract.clean.line_key` (case-folded,
+whitespace collapsed, surrounding punctuation and arrows stripped), so each
+phrase is listed once in its plain spelling.
+"""
+
+from __future__ import annotations
+
+# Lines that are never article text: the whole line equals one of these.
+BOILERPLATE_LINES: dict[str, tuple[str, ...]] = {
+    "ur": (
+        # comment forms
+        "اپنا تبصرہ بھیجیں", "اپنی رائے کا اظہار کریں", "تبصرہ کریں", "تبصرے", "جواب دیں",
+        "تبصرہ", "نام", "ای میل", "ویب سائٹ", "تبصرہ شائع کریں",
+        "آپ کا ای میل ایڈریس شائع نہیں کیا جائے گا", "ضروری خانوں کو * سے نشان زد کیا گیا ہے",
+        "اس خبر پر اپنی رائے کا اظہار کریں",
+        # navigation
+        "واپس اوپر جائیں", "اوپر جائیں", "واپس", "سرورق", "ہوم", "صفحہ اول", "اگلا صفحہ",
+        "پچھلا صفحہ",
+        "اگلی خبر", "پچھلی خبر", "مزید خبریں", "تازہ ترین", "تازہ ترین خبریں", "مقبول خبریں",
+        "متعلقہ خبریں", "اہم خبریں",
+        # share / follow
+        "شیئر کریں", "یہ خبر شیئر کریں", "شیئر", "ہمیں فالو کریں", "فالو کریں",
+        "واٹس ایپ", "فیس بک", "ٹویٹر", "ہمارا واٹس ایپ چینل جوائن کریں",
+        # page-type headers
+        "پریس ریلیز", "خبر کی تفصیل", "پریس ریلیز کی تفصیل",
+    ),
+    "en": (
+        "go to top", "back to top", "top", "home", "next", "previous", "next post",
+        "previous post", "read more", "leave a reply", "leave a comment", "post comment",
+        "cancel reply", "your email address will not be published",
+        "required fields are marked *", "share", "share this", "share this:", "share on facebook",
+        "share on twitter", "tweet", "facebook", "twitter", "whatsapp", "linkedin", "email",
+        "print", "like this:", "like", "related", "related posts", "follow us",
+        "press release detail", "press release details", "press releases", "press release",
+        "news detail", "news details", "skip to content", "menu", "search", "back", "go back",
+        "back to press releases", "back to news", "email to a friend", "print this page",
+        "print | email", "back print",
+    ),
+}  # fmt: skip
+
+# Lines that are boilerplate by shape (regular expressions, matched case-insensitively
+# against the whole stripped line).
+BOILERPLATE_PATTERNS: tuple[str, ...] = (
+    r"(post\s+)?views?\s*[:：]?\s*[\d,٠-٩۰-۹]+",
+    r"(مناظر|ویوز|دیکھا گیا)\s*[:：]?\s*[\d,٠-٩۰-۹]+(\s*(بار|مرتبہ))?",
+    r".{0,80}(©|copyright|all rights reserved|جملہ حقوق محفوظ ہیں|جملہ حقوق).{0,80}",
+    # breadcrumbs and menus: short items separated by | » › >
+    r"[^|»›>]{1,30}(\s*[|»›>]\s*[^|»›>]{1,30}){1,8}",
+    r"(share|شیئر)\s*(this|on|کریں)?\s*[:：]?"
+    r"(\s*(facebook|twitter|whatsapp|x|email|فیس بک|ٹویٹر|واٹس ایپ)\s*[,،|]?)+",
+)
+
+# Labelled lines: "<label>: value" becomes a metadata field, not body text.
+LABELS: dict[str, tuple[str, ...]] = {
+    "published_at": (
+        "اشاعت کی تاریخ", "تاریخ اشاعت", "شائع شدہ", "شائع ہوا", "تاریخ",
+        "published on", "published", "posted on", "dated", "date", "release date",
+    ),
+    "updated_at": (
+        "updated on", "last updated", "updated", "modified", "اپ ڈیٹ", "آخری اپ ڈیٹ",
+        "اپڈیٹ",
+    ),
+    "agency": ("ذریعہ", "بشکریہ", "خبر کا ذریعہ", "source", "courtesy"),
+    "keywords": ("کلیدی لفظ", "کلیدی الفاظ", "ٹیگز", "ٹیگ", "tags", "keywords", "tagged"),
+    "author": ("رپورٹ", "تحریر", "رپورٹر", "author", "by", "reported by"),
+}  # fmt: skip
+
+# Markers of a teaser or an appended article ("read this too").
+TEASER_MARKERS: tuple[str, ...] = (
+    "پڑھیں", "یہ بھی پڑھیں", "مزید پڑھیں", "یہ بھی پڑھیے", "مزید پڑھیے", "یہ بھی دیکھیں",
+    "اسے بھی پڑھیں", "مزید جانیں", "also read", "read more", "read also", "see also",
+    "related", "also see",
+)  # fmt: skip
+
+# Tokens of a share/follow bar: a short line made only of these is boilerplate.
+SHARE_TOKENS: frozenset[str] = frozenset(
+    {
+        "facebook", "twitter", "whatsapp", "linkedin", "email", "print", "pinterest",
+        "telegram", "x", "share", "tweet", "reddit", "copy", "link", "شیئر", "کریں",
+        "فیس", "بک", "ٹویٹر", "واٹس", "ایپ", "ای", "میل", "پرنٹ",
+    }
+)  # fmt: skip
+
+# Endings of a paragraph that stops mid-sentence (an excerpt of a longer article).
+TRUNCATION_PATTERNS: tuple[str, ...] = (
+    r"\d\.$",  # "...کا پیمانہ 3." -- a decimal cut off after the point
+    r"(\.\.\.|…)\s*$",
+    r"\[(…|\.\.\.)\]\s*$",
+)

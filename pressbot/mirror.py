@@ -1,0 +1,220 @@
+"""The offline mirror: a loopback HTTP server for saved sites, and the Scrapy
+add-on that sends every request to it.
+
+Layout (see docs/mirror-spec.md): ``<root>/day<N>/<host><path>``; a path ending
+in ``/`` maps to ``index.html``; a query string is appended to the file name
+after ``@``. Day N serves ``dayN`` files first and falls back to earlier days,
+so later days are overlays holding only what changed.
+
+Spiders keep the sites' real URLs. With ``PRESSBOT_MIRROR`` set, the download
+handler rewrites ``https://host/path?q`` to ``<mirror>/host/path?q`` for the
+fetch and puts the real URL back on the response, so records, dedup keys and
+robots.txt handling are exactly those of a live crawl -- and nothing ever
+leaves the machine.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urlsplit
+
+if TYPE_CHECKING:
+    from scrapy import Request
+    from scrapy.crawler import Crawler
+    from scrapy.http import Response
+    from scrapy.settings import Settings
+
+DEFAULT_ROOT = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "mirror"
+
+_CONTENT_TYPES = {
+    ".xml": "application/xml",
+    ".txt": "text/plain; charset=utf-8",
+    ".json": "application/json",
+}
+
+
+def to_mirror_url(base: str, url: str) -> str:
+    """``https://host/p?q`` -> ``<base>/host/p?q``."""
+    parts = urlsplit(url)
+    path = parts.path or "/"
+    query = f"?{parts.query}" if parts.query else ""
+    return f"{base.rstrip('/')}/{(parts.hostname or '').lower()}{path}{query}"
+
+
+def file_for(root: Path, day: int, host: str, path: str, query: str) -> Path | None:
+    """The file serving ``host/path?query`` on ``day``, or None."""
+    rel = unquote(path or "/").lstrip("/")
+    if rel.endswith("/") or not rel:
+        rel += "index.html"
+    if query:
+        rel += "@" + unquote(query)
+    for d in range(day, 0, -1):
+        base = (root / f"day{d}" / host).resolve()
+        candidate = (base / rel).resolve()
+        # Refuse paths that climb out of the site folder.
+        if base not in candidate.parents:
+            return None
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: MirrorHTTPServer
+    protocol_version = "HTTP/1.1"
+
+    def do_HEAD(self) -> None:
+        self._serve(send_body=False)
+
+    def do_GET(self) -> None:
+        self._serve(send_body=True)
+
+    def _serve(self, send_body: bool) -> None:
+        parts = urlsplit(self.path)
+        host, _, rest = parts.path.lstrip("/").partition("/")
+        found = file_for(self.server.root, self.server.day, host.lower(), "/" + rest, parts.query)
+        if found is None:
+            body = b"not in mirror\n"
+            self.send_response(HTTPStatus.NOT_FOUND)
+            self.send_header("Content-Type", "text/plain; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if send_body:
+                self.wfile.write(body)
+            return
+        data = found.read_bytes()
+        etag = '"' + hashlib.sha1(data).hexdigest()[:16] + '"'
+        self.server.hits.append(self.path)
+        if self.headers.get("If-None-Match") == etag:
+            self.send_response(HTTPStatus.NOT_MODIFIED)
+            self.send_header("ETag", etag)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        ctype = _CONTENT_TYPES.get(found.suffix, "text/html; charset=utf-8")
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("ETag", etag)
+        self.end_headers()
+        if send_body:
+            self.wfile.write(data)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        if self.server.verbose:
+            super().log_message(format, *args)
+
+
+class MirrorHTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, root: Path, day: int, host: str, port: int, verbose: bool) -> None:
+        self.root = root
+        self.day = day
+        self.verbose = verbose
+        self.hits: list[str] = []
+        super().__init__((host, port), _Handler)
+
+
+class MirrorServer:
+    """Serve the mirror from a background thread: ``with MirrorServer() as m: m.url``."""
+
+    def __init__(
+        self,
+        root: Path = DEFAULT_ROOT,
+        day: int = 1,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        verbose: bool = False,
+    ) -> None:
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            raise ValueError("the mirror only listens on loopback")
+        if not (root / "day1").is_dir():
+            raise FileNotFoundError(f"no mirror at {root} (expected {root / 'day1'})")
+        self.httpd = MirrorHTTPServer(root, day, host, port, verbose)
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    @property
+    def day(self) -> int:
+        return self.httpd.day
+
+    @day.setter
+    def day(self, value: int) -> None:
+        self.httpd.day = value
+
+    @property
+    def hits(self) -> list[str]:
+        return self.httpd.hits
+
+    def start(self) -> MirrorServer:
+        self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def __enter__(self) -> MirrorServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+# --- Scrapy side ------------------------------------------------------------------
+try:
+    from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
+except ImportError:  # pragma: no cover - scrapy is a hard dependency
+    HTTP11DownloadHandler = object  # type: ignore[assignment,misc]
+
+
+class MirrorDownloadHandler(HTTP11DownloadHandler):  # type: ignore[misc,valid-type]
+    """Fetch every http(s) URL from the mirror server, keeping the real URL."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self._base = crawler.settings.get("PRESSBOT_MIRROR").rstrip("/")
+
+    async def download_request(self, request: Request) -> Response:
+        mirrored = request.replace(url=to_mirror_url(self._base, request.url))
+        response: Response = await super().download_request(mirrored)
+        return response.replace(url=request.url, request=request)
+
+
+class MirrorAddon:
+    """Switches the crawl to the mirror when ``PRESSBOT_MIRROR`` is set.
+
+    An add-on because it must see the final settings, including ``-s`` on the
+    command line, and change others (handlers, delays) accordingly.
+    """
+
+    def update_settings(self, settings: Settings) -> None:
+        if not settings.get("PRESSBOT_MIRROR"):
+            return
+        handlers = dict(settings.getdict("DOWNLOAD_HANDLERS"))
+        handlers["http"] = handlers["https"] = "pressbot.mirror.MirrorDownloadHandler"
+        settings.set("DOWNLOAD_HANDLERS", handlers, priority="spider")
+        # A loopback server needs no politeness delay.
+        for name, value in (
+            ("DOWNLOAD_DELAY", 0),
+            ("AUTOTHROTTLE_ENABLED", False),
+            ("RETRY_TIMES", 0),
+        ):
+            settings.set(name, value, priority="spider")

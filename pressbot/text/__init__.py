@@ -1,0 +1,1 @@
+"""Text helpers: Urdu normalisation and date parsing."""
