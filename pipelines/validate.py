@@ -6,6 +6,7 @@ from typing import Any
 
 from pipelines._base import CountingPipeline
 from pressbot.items import Record
+from pressbot.sources import get
 
 # A body shorter than this is a stub, an error page or a listing (characters).
 MIN_BODY_CHARS = 80
@@ -17,6 +18,10 @@ class ValidatePipeline(CountingPipeline):
             raise TypeError(f"pressbot pipelines take Record items, got {type(item).__name__}")
         if not item.url:
             raise self.drop(item, "no_url")
+        source = get(item.source) if item.source else None
+        if source is not None and item.url.startswith("http") and not source.is_article(item.url):
+            # A listing or section page reached by ingest or a stray link.
+            raise self.drop(item, "not_an_article")
         if len(item.body.strip()) < MIN_BODY_CHARS:
             raise self.drop(item, "no_body", f"{len(item.body.strip())} characters")
         if not item.title.strip():

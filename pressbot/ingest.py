@@ -100,6 +100,10 @@ class Saved:
     fetched_at: datetime | None = None
 
 
+def _looks_html(path: Path) -> bool:
+    return path.suffix in HTML_SUFFIXES or ("@" in path.name and path.suffix != ".json")
+
+
 def _is_warc(path: Path) -> bool:
     return path.name.endswith((".warc", ".warc.gz"))
 

@@ -80,6 +80,7 @@ class _Handler(BaseHTTPRequestHandler):
         host, _, rest = parts.path.lstrip("/").partition("/")
         found = file_for(self.server.root, self.server.day, host.lower(), "/" + rest, parts.query)
         if found is None:
+            self.server.hits.append((self.path, 404))
             body = b"not in mirror\n"
             self.send_response(HTTPStatus.NOT_FOUND)
             self.send_header("Content-Type", "text/plain; charset=utf-8")
@@ -90,14 +91,15 @@ class _Handler(BaseHTTPRequestHandler):
             return
         data = found.read_bytes()
         etag = '"' + hashlib.sha1(data).hexdigest()[:16] + '"'
-        self.server.hits.append(self.path)
         if self.headers.get("If-None-Match") == etag:
+            self.server.hits.append((self.path, 304))
             self.send_response(HTTPStatus.NOT_MODIFIED)
             self.send_header("ETag", etag)
             self.send_header("Content-Length", "0")
             self.end_headers()
             return
         ctype = _CONTENT_TYPES.get(found.suffix, "text/html; charset=utf-8")
+        self.server.hits.append((self.path, 200))
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(data)))
@@ -118,7 +120,8 @@ class MirrorHTTPServer(ThreadingHTTPServer):
         self.root = root
         self.day = day
         self.verbose = verbose
-        self.hits: list[str] = []
+        # (path, status) of every request served, for tests and `serve-mirror --verbose`.
+        self.hits: list[tuple[str, int]] = []
         super().__init__((host, port), _Handler)
 
 
@@ -154,7 +157,7 @@ class MirrorServer:
         self.httpd.day = value
 
     @property
-    def hits(self) -> list[str]:
+    def hits(self) -> list[tuple[str, int]]:
         return self.httpd.hits
 
     def start(self) -> MirrorServer:

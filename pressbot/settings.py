@@ -54,6 +54,7 @@ EXTENSIONS = {"pressbot.extensions.CrawlRunRecorder": 500}
 PRESSBOT_ARCHIVE = os.environ.get("PRESSBOT_ARCHIVE", "1") not in ("0", "false", "no")
 ADDONS = {"pressbot.mirror.MirrorAddon": 0}
 
+REQUEST_FINGERPRINTER_CLASS = "pressbot.fingerprint.CanonicalFingerprinter"
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_FORMATTER = "pressbot.logformat.PressbotLogFormatter"
 LOG_LEVEL = os.environ.get("PRESSBOT_LOG_LEVEL", "INFO")

@@ -101,6 +101,30 @@ class Store:
                     out[key] = Known(fetched, chash)
         return out
 
+    def validators(self, keys: Iterable[str]) -> dict[str, dict[str, str]]:
+        """HTTP validators (ETag, Last-Modified) of the newest archived copy of each page,
+        for conditional requests that cost a 304 when nothing changed."""
+        wanted = sorted(set(keys))
+        out: dict[str, dict[str, str]] = {}
+        with Session(self.engine) as s:
+            for i in range(0, len(wanted), 500):
+                rows = s.execute(
+                    select(PageRow.url_key, PageRow.headers)
+                    .where(PageRow.url_key.in_(wanted[i : i + 500]), PageRow.status == 200)
+                    .order_by(PageRow.url_key, PageRow.fetched_at.desc(), PageRow.id.desc())
+                )
+                for key, headers in rows:
+                    if key in out:
+                        continue
+                    lower = {k.lower(): v[0] for k, v in headers.items() if v}
+                    out[key] = {
+                        name: lower[src]
+                        for name, src in (("If-None-Match", "etag"),
+                                          ("If-Modified-Since", "last-modified"))
+                        if src in lower
+                    }
+        return out
+
     def hash_owner(self, content_hash: str, exclude_key: str) -> str | None:
         """The url_key of another stored page with this exact content, if any."""
         with Session(self.engine) as s:

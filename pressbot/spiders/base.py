@@ -68,34 +68,52 @@ class SourceSpider(scrapy.Spider):
         self.crawler.stats.inc_value(f"pressbot/{self.source.key}/{what}", n)
 
     # --- what to fetch ------------------------------------------------------------
-    def _wanted(self, candidates: Iterable[tuple[str, datetime | None]]) -> list[str]:
-        """Article URLs worth fetching: new ones, and stored ones whose feed or
-        sitemap date is newer than our copy."""
+    def _wanted(
+        self, candidates: Iterable[tuple[str, datetime | None]], *, revalidate: bool = False
+    ) -> list[scrapy.Request]:
+        """Requests for the article URLs worth fetching: new ones, stored ones whose
+        feed or sitemap date is newer than our copy, and -- with ``revalidate``, for
+        the first listing page, where updated releases show up -- stored ones asked
+        for conditionally (a 304 costs nothing and changes nothing)."""
         seen: dict[str, tuple[str, datetime | None]] = {}
         for url, lastmod in candidates:
             if self.source.owns(url) and self.source.is_article(url):
                 seen.setdefault(url_key(url), (url, lastmod))
         if self.store is None:
-            return [u for u, _ in seen.values()]
+            return [self._article(u) for u, _ in seen.values()]
         known = self.store.known(seen)
-        wanted = []
+        stale = []
+        requests = []
         for key, (url, lastmod) in seen.items():
             have = known.get(key)
             if have is None or (lastmod and have.fetched_at and lastmod > have.fetched_at):
-                wanted.append(url)
+                requests.append(self._article(url))
+            elif revalidate:
+                stale.append(key)
             else:
                 self._count("skipped_known")
-        return wanted
+        if stale:
+            validators = self.store.validators(stale)
+            for key in stale:
+                url = seen[key][0]
+                requests.append(self._article(url, validators.get(key, {}), revalidating=True))
+        return requests
 
-    def _articles(self, urls: Iterable[str]) -> Iterator[scrapy.Request]:
-        for url in urls:
-            yield scrapy.Request(url, callback=self.parse_article)
+    def _article(
+        self, url: str, headers: dict[str, str] | None = None, revalidating: bool = False
+    ) -> scrapy.Request:
+        return scrapy.Request(
+            url,
+            callback=self.parse_article,
+            headers=headers or None,
+            meta={"handle_httpstatus_list": [304], "pressbot_revalidating": revalidating},
+        )
 
     async def start(self) -> AsyncIterator[Any]:
         if self.backfill:
             lines = Path(self.backfill).read_text("utf-8").splitlines()
             urls = [ln.strip() for ln in lines if ln.strip() and not ln.startswith("#")]
-            for request in self._articles(self._wanted((u, None) for u in urls)):
+            for request in self._wanted((u, None) for u in urls):
                 yield request
         for url in self.source.feeds:
             yield scrapy.Request(url, callback=self.parse_feed)
@@ -112,9 +130,10 @@ class SourceSpider(scrapy.Spider):
             # A listing without article links: the site's layout changed, or a bad page.
             self._count("listing_without_articles")
             logger.warning("%s: no article links on listing %s", self.source.key, response.url)
-        wanted = self._wanted((u, None) for u in articles)
-        yield from self._articles(wanted)
-        if self.store is not None and articles and not wanted:
+        wanted = self._wanted(((u, None) for u in articles), revalidate=page == 1)
+        yield from wanted
+        fresh = [r for r in wanted if not r.meta["pressbot_revalidating"]]
+        if self.store is not None and articles and not fresh:
             self._count("listing_stopped_early")
             return
         pattern = self.source.pagination_re
@@ -137,7 +156,7 @@ class SourceSpider(scrapy.Spider):
             when = entry.xpath("updated/text()").get() or entry.xpath("published/text()").get()
             entries.append((response.urljoin(link.strip()), self._lastmod(when)))
         self._count("feed_entries", len(entries))
-        yield from self._articles(self._wanted(entries))
+        yield from self._wanted(entries)
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
         sitemap = Sitemap(response.body)
@@ -147,7 +166,7 @@ class SourceSpider(scrapy.Spider):
             return
         entries = [(response.urljoin(e["loc"]), self._lastmod(e.get("lastmod"))) for e in sitemap]
         self._count("sitemap_entries", len(entries))
-        yield from self._articles(self._wanted(entries))
+        yield from self._wanted(entries)
 
     def _lastmod(self, text: str | None) -> datetime | None:
         if not text:
@@ -156,6 +175,11 @@ class SourceSpider(scrapy.Spider):
 
     # --- articles -----------------------------------------------------------------
     def parse_article(self, response: Response) -> Iterator[Any]:
+        if response.status == 304:
+            self._count("not_modified")
+            return
+        if response.meta.get("pressbot_revalidating"):
+            self._count("revalidated_changed")
         try:
             record = extract_html(
                 response.body,

@@ -1,0 +1,142 @@
+"""End to end: real Scrapy (`scrapy crawl` and `pressbot crawl`, in subprocesses,
+as a user runs them) against the mirror on a random loopback port, into real
+databases."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, func, select
+from sqlalchemy.orm import Session
+
+from pressbot.db.models import CrawlRunRow, PageRow, RecordRow, VersionRow
+from pressbot.mirror import MirrorServer
+from pressbot.urls import url_key
+from tests.conftest import pressbot, scrapy
+
+BOILERPLATE = ("Go To Top", "اپنا تبصرہ بھیجیں", "Post Views", "Press Release Detail")
+
+
+def _is_article(path: str) -> bool:
+    from pressbot.sources import for_url
+
+    src = for_url("https://" + path.lstrip("/"))
+    return src is not None and src.is_article("https://" + path.lstrip("/"))
+
+
+def _records(db: str) -> dict[str, RecordRow]:
+    engine = create_engine(db)
+    try:
+        with Session(engine) as s:
+            return {r.url_key: r for r in s.scalars(select(RecordRow))}
+    finally:
+        engine.dispose()
+
+
+def _count(db: str, model: Any) -> int:
+    engine = create_engine(db)
+    try:
+        with Session(engine) as s:
+            return s.scalar(select(func.count()).select_from(model)) or 0
+    finally:
+        engine.dispose()
+
+
+def _crawl(mirror: MirrorServer, db: str, tmp: Any, *extra: str) -> Any:
+    result = pressbot(
+        "crawl",
+        "--mirror-url",
+        mirror.url,
+        "--database",
+        db,
+        "--log-level",
+        "WARNING",
+        *extra,
+        env={"PRESSBOT_DEADLETTER_PATH": str(tmp / "dead.jsonl")},
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result
+
+
+def test_scrapy_list_shows_every_source() -> None:
+    result = scrapy("list")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["daily_mumtaz", "hamariweb", "kp_police", "nhsrc"]
+
+
+def test_whole_mirror_stored_once_then_nothing_new(
+    mirror: MirrorServer, db_url: str, manifest: dict[str, Any], tmp_path: Any
+) -> None:
+    first = _crawl(mirror, db_url, tmp_path)
+    expected = {url_key(a["url"]): a for a in manifest["articles"] if 1 in a["days"]}
+    stored = _records(db_url)
+    assert set(stored) == set(expected)
+    for key, row in stored.items():
+        a = expected[key]
+        assert (row.source, row.title) == (a["source"], " ".join(a["title"].split()))
+        assert row.published_at == datetime.fromisoformat(a["published_at"])
+        assert row.body.strip() and row.fetched_at is not None
+        assert row.content_hash and len(row.content_hash) == 64
+        assert not any(p in row.body for p in BOILERPLATE)
+    summary = first.stdout
+    for source in ("daily_mumtaz", "hamariweb", "kp_police", "nhsrc"):
+        assert source in summary
+    # Every article response was archived; every source left a crawl-run row.
+    assert _count(db_url, PageRow) == len(expected)
+    assert _count(db_url, CrawlRunRow) == 4
+
+    before = len(mirror.hits)
+    _crawl(mirror, db_url, tmp_path)
+    assert _records(db_url).keys() == stored.keys()
+    assert _count(db_url, VersionRow) == 0
+    # Incremental: no article body is downloaded again; the newest ones are only
+    # revalidated (304), and listings stop at the first page with nothing new.
+    second = mirror.hits[before:]
+    article_bodies = [p for p, status in second if status == 200 and _is_article(p)]
+    assert article_bodies == []
+    assert sum(1 for _, status in second if status == 304) >= 4
+    assert len(second) < before
+
+
+def test_day_two_brings_the_new_article_and_the_update(
+    mirror: MirrorServer, sqlite_url: str, manifest: dict[str, Any], tmp_path: Any
+) -> None:
+    _crawl(mirror, sqlite_url, tmp_path)
+    mirror.day = 2
+    _crawl(mirror, sqlite_url, tmp_path)
+    stored = _records(sqlite_url)
+    assert set(stored) == {url_key(a["url"]) for a in manifest["articles"]}
+    changed = next(a for a in manifest["articles"] if a.get("day2"))
+    row = stored[url_key(changed["url"])]
+    assert row.updated_at == datetime.fromisoformat(changed["day2"]["updated_at"])
+    assert row.version == 2
+    assert _count(sqlite_url, VersionRow) == 1
+
+
+def test_scrapy_crawl_one_source(mirror: MirrorServer, sqlite_url: str, tmp_path: Any) -> None:
+    result = scrapy(
+        "crawl",
+        "kp_police",
+        "-s",
+        f"PRESSBOT_MIRROR={mirror.url}",
+        "-s",
+        f"PRESSBOT_DATABASE_URL={sqlite_url}",
+        "-s",
+        f"PRESSBOT_DEADLETTER_PATH={tmp_path / 'dead.jsonl'}",
+        "-O",
+        str(tmp_path / "o.jsonl"),
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert {r.source for r in _records(sqlite_url).values()} == {"kp_police"}
+    assert len(_records(sqlite_url)) == 8
+    lines = (tmp_path / "o.jsonl").read_text("utf-8").splitlines()
+    assert len(lines) == 8 and "ہمارا ایمان" not in "".join(lines)
+
+
+@pytest.mark.parametrize("missing", ["unknown_source"])
+def test_crawl_refuses_unknown_source(missing: str) -> None:
+    result = pressbot("crawl", missing)
+    assert result.returncode == 2
+    assert "unknown source" in result.stderr
