@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint format typecheck bench clean
+.PHONY: install demo test lint format typecheck bench golden clean
 
 # The virtualenv is rebuilt when pyproject.toml changes. If the system Python has
 # no venv module (Debian without python3-venv), install it first.
@@ -41,6 +41,10 @@ format: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
+
+# Rewrite the golden records after a reviewed extractor change (then read the diff).
+golden: $(STAMP)
+	$(BIN)/python -m tests.golden --update
 
 bench: $(STAMP)
 	$(BIN)/python bench/extraction_eval.py
