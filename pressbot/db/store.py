@@ -119,8 +119,10 @@ class Store:
                     lower = {k.lower(): v[0] for k, v in headers.items() if v}
                     out[key] = {
                         name: lower[src]
-                        for name, src in (("If-None-Match", "etag"),
-                                          ("If-Modified-Since", "last-modified"))
+                        for name, src in (
+                            ("If-None-Match", "etag"),
+                            ("If-Modified-Since", "last-modified"),
+                        )
                         if src in lower
                     }
         return out

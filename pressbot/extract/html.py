@@ -190,7 +190,11 @@ def main_lines(tree: HtmlElement, hints: Hints) -> list[str]:
         deduplicate=False,
     )
     raw = [ln.strip() for ln in (text or "").split("\n") if ln.strip()]
-    in_tables = sum(len(ln) for ln in raw if ln.startswith("|"))
+    # Prose that trafilatura found inside table cells (long cells; data tables such
+    # as standings or rates have short ones).
+    in_tables = sum(
+        len(cell) for ln in raw if ln.startswith("|") for cell in _cells(ln) if len(cell) >= 200
+    )
     total = sum(len(ln) for ln in raw)
     # On table layouts trafilatura flattens each cell into one line (title and
     # paragraphs run together) and keeps the page chrome around it; and on some it

@@ -63,7 +63,10 @@ LABELS: dict[str, tuple[str, ...]] = {
         "اپڈیٹ",
     ),
     "agency": ("ذریعہ", "بشکریہ", "خبر کا ذریعہ", "source", "courtesy"),
-    "keywords": ("کلیدی لفظ", "کلیدی الفاظ", "ٹیگز", "ٹیگ", "tags", "keywords", "tagged"),
+    "keywords": (
+        "کلیدی لفظ", "کلیدی الفاظ", "ٹیگز", "ٹیگ", "زمرہ", "tags", "keywords", "tagged",
+        "filed under", "posted in", "categories", "category",
+    ),
     "author": ("رپورٹ", "تحریر", "رپورٹر", "author", "by", "reported by"),
 }  # fmt: skip
 
