@@ -34,7 +34,11 @@ class StorePipeline(CountingPipeline):
         )
 
     def open_spider(self) -> None:
-        self.store = Store(self.database_url)
+        try:
+            self.store = Store(self.database_url)
+        except Exception as exc:
+            # The database is down at start: items are kept, and each batch tries again.
+            logger.error("database unavailable at start (%s); will retry per batch", exc)
 
     def process_item(self, item: Any) -> Record:
         self.buffer.append(item)
@@ -47,7 +51,8 @@ class StorePipeline(CountingPipeline):
         if not batch:
             return
         try:
-            assert self.store is not None
+            if self.store is None:
+                self.store = Store(self.database_url)
             outcomes = self.store.upsert(batch)
         except Exception as exc:
             logger.error(

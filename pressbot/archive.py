@@ -20,6 +20,7 @@ from typing import Any
 from scrapy import signals
 from scrapy.http import Request, Response
 
+from pressbot import deadletter
 from pressbot.db.store import Store
 from pressbot.urls import url_key
 
@@ -55,14 +56,15 @@ def _headers(response: Response) -> dict[str, list[str]]:
 class RawArchiveMiddleware:
     """Downloader middleware that archives article responses in batches.
 
-    Off with ``PRESSBOT_ARCHIVE=0``. A batch that cannot be written is logged and
-    counted (``pressbot/archive_errors``); the crawl goes on, since the records
-    themselves still reach the store or the dead-letter file.
+    Off with ``PRESSBOT_ARCHIVE=0``. A batch that cannot be written goes to the
+    dead-letter file (``pressbot replay`` stores it later) and is counted
+    (``pressbot/archive_errors``); the crawl goes on.
     """
 
     def __init__(self, crawler: Any) -> None:
         self.crawler = crawler
         self.database_url = crawler.settings.get("PRESSBOT_DATABASE_URL")
+        self.deadletter_path = crawler.settings.get("PRESSBOT_DEADLETTER_PATH")
         self.batch = crawler.settings.getint("PRESSBOT_ARCHIVE_BATCH", 50)
         self.buffer: list[dict[str, Any]] = []
         self.store: Store | None = None
@@ -103,7 +105,10 @@ class RawArchiveMiddleware:
             self.store.archive(batch)
             self.crawler.stats.inc_value("pressbot/archived", len(batch))
         except Exception as exc:
-            logger.error("could not archive %d pages: %s", len(batch), exc)
+            logger.error(
+                "could not archive %d pages (%s); kept in %s", len(batch), exc, self.deadletter_path
+            )
+            deadletter.append_pages(self.deadletter_path, batch, exc)
             self.crawler.stats.inc_value("pressbot/archive_errors", len(batch))
 
     def close(self) -> None:

@@ -237,6 +237,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def cmd_replay(args: argparse.Namespace) -> int:
     from pressbot import deadletter
+    from pressbot.db.store import Store
     from pressbot.ingest import Chain
     from pressbot.settings import PRESSBOT_DEADLETTER_PATH
 
@@ -256,15 +257,29 @@ def cmd_replay(args: argparse.Namespace) -> int:
     path.rename(pending)
     overrides = _chain_overrides(args)
     overrides["PRESSBOT_DEADLETTER_PATH"] = str(path)
-    n = 0
+    records = 0
+    pages: list[dict[str, Any]] = []
     with Chain(overrides) as chain:
-        for _entry, record in deadletter.read(pending):
-            n += 1
-            chain.process(record)
+        for kind, entry in deadletter.read(pending):
+            if kind == "page":
+                pages.append(entry)
+            else:
+                records += 1
+                chain.process(entry)
         outcomes = chain.close()
         dropped = dict(chain.dropped)
+    archived = 0
+    if pages:
+        try:
+            with Store(chain.settings.get("PRESSBOT_DATABASE_URL")) as store:
+                archived = store.archive(pages, skip_existing=True)
+        except Exception as exc:
+            deadletter.append_pages(path, pages, exc)
+            outcomes["deadletter"] = outcomes.get("deadletter", 0) + len(pages)
     pending.unlink()
-    _print_outcomes(f"replayed {n} record(s)", outcomes, dropped)
+    _print_outcomes(f"replayed {records} record(s)", outcomes, dropped)
+    if pages:
+        print(f"replayed {len(pages)} archived page(s): {archived} stored")
     return EXIT_FAIL if outcomes.get("deadletter") else EXIT_OK
 
 

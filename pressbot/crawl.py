@@ -28,7 +28,9 @@ class SourceSummary:
     new: int = 0
     updated: int = 0
     unchanged: int = 0
-    skipped_known: int = 0
+    exact_duplicates: int = 0
+    near_duplicates: int = 0
+    not_fetched: int = 0
     deadletter: int = 0
     errors: int = 0
     dropped: dict[str, int] = field(default_factory=dict)
@@ -44,7 +46,9 @@ class SourceSummary:
             new=mine.get("new", 0),
             updated=mine.get("updated", 0),
             unchanged=mine.get("unchanged", 0),
-            skipped_known=mine.get("skipped_known", 0),
+            exact_duplicates=mine.get("exact_duplicate", 0),
+            near_duplicates=mine.get("near_duplicate", 0),
+            not_fetched=mine.get("not_fetched", 0),
             deadletter=mine.get("deadletter", 0),
             errors=run_errors(stats),
             dropped={k.split("/", 1)[1]: v for k, v in mine.items() if k.startswith("dropped/")},
@@ -78,35 +82,24 @@ def run_crawl(
 
 
 def format_summary(rows: Iterable[SourceSummary]) -> str:
-    rows = list(rows)
+    """The per-source table `pressbot crawl` prints."""
     head = (
-        "source",
-        "pages",
-        "new",
-        "updated",
-        "unchanged",
-        "skipped",
-        "dropped",
-        "errors",
-        "dead-letter",
-    )
+        "source", "pages", "new", "updated", "unchanged", "exact dup", "near dup",
+        "not fetched", "dropped", "errors", "dead-letter",
+    )  # fmt: skip
     table = [head]
     for r in rows:
         dropped = ", ".join(f"{k} {v}" for k, v in sorted(r.dropped.items())) or "0"
-        table.append(
-            (
-                r.source,
-                str(r.pages),
-                str(r.new),
-                str(r.updated),
-                str(r.unchanged),
-                str(r.skipped_known),
-                dropped,
-                str(r.errors),
-                str(r.deadletter),
-            )
-        )
+        cells = (
+            r.source, r.pages, r.new, r.updated, r.unchanged, r.exact_duplicates,
+            r.near_duplicates, r.not_fetched, dropped, r.errors, r.deadletter,
+        )  # fmt: skip
+        table.append(tuple(str(c) for c in cells))
     widths = [max(len(row[i]) for row in table) for i in range(len(head))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in table]
     lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
+    notes = (
+        "not fetched: stored articles skipped, or revalidated and unchanged (HTTP 304); "
+        "new: first page of its story; exact/near dup: a copy of a stored story"
+    )
+    return "\n".join([*lines, "", notes])

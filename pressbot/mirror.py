@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -76,6 +77,8 @@ class _Handler(BaseHTTPRequestHandler):
         self._serve(send_body=True)
 
     def _serve(self, send_body: bool) -> None:
+        if self.server.delay:
+            time.sleep(self.server.delay)
         parts = urlsplit(self.path)
         host, _, rest = parts.path.lstrip("/").partition("/")
         found = file_for(self.server.root, self.server.day, host.lower(), "/" + rest, parts.query)
@@ -116,9 +119,13 @@ class _Handler(BaseHTTPRequestHandler):
 class MirrorHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, root: Path, day: int, host: str, port: int, verbose: bool) -> None:
+    def __init__(
+        self, root: Path, day: int, host: str, port: int, verbose: bool, delay: float = 0.0
+    ) -> None:
         self.root = root
         self.day = day
+        # Seconds to wait before each answer (a slow site, for tests of failures mid-crawl).
+        self.delay = delay
         self.verbose = verbose
         # (path, status) of every request served, for tests and `serve-mirror --verbose`.
         self.hits: list[tuple[str, int]] = []
@@ -135,12 +142,13 @@ class MirrorServer:
         host: str = "127.0.0.1",
         port: int = 0,
         verbose: bool = False,
+        delay: float = 0.0,
     ) -> None:
         if host not in ("127.0.0.1", "localhost", "::1"):
             raise ValueError("the mirror only listens on loopback")
         if not (root / "day1").is_dir():
             raise FileNotFoundError(f"no mirror at {root} (expected {root / 'day1'})")
-        self.httpd = MirrorHTTPServer(root, day, host, port, verbose)
+        self.httpd = MirrorHTTPServer(root, day, host, port, verbose, delay)
         self._thread: threading.Thread | None = None
 
     @property

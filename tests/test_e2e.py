@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
-from pressbot.db.models import CrawlRunRow, PageRow, RecordRow, VersionRow
+from pressbot.db.models import ClusterRow, CrawlRunRow, PageRow, RecordRow, VersionRow
 from pressbot.mirror import MirrorServer
 from pressbot.urls import url_key
 from tests.conftest import pressbot, scrapy
@@ -60,6 +60,34 @@ def _crawl(mirror: MirrorServer, db: str, tmp: Any, *extra: str) -> Any:
     return result
 
 
+def _assert_clusters(db: str, manifest: dict[str, Any]) -> None:
+    """Syndicated copies and excerpts share their original's cluster, nothing else does,
+    and an official release is the canonical record of its story."""
+    stored = _records(db)
+    groups: dict[str, set[str]] = {}
+    for a in manifest["articles"]:
+        if url_key(a["url"]) in stored:
+            keys = {url_key(a["url"])} | {url_key(u) for u in a["same_story_as"]}
+            merged = set().union(*(groups.get(k, {k}) for k in keys)) & set(stored)
+            for k in merged:
+                groups[k] = merged
+    stories = {frozenset(g) for g in groups.values()}
+    assert len({r.cluster_id for r in stored.values()}) == len(stories)
+    engine = create_engine(db)
+    with Session(engine) as s:
+        canonical = dict(s.execute(select(ClusterRow.id, ClusterRow.canonical_record_id)).all())
+    engine.dispose()
+    by_id = {r.id: r for r in stored.values()}
+    for story in stories:
+        clusters = {stored[k].cluster_id for k in story}
+        assert len(clusters) == 1, sorted(story)
+        members = [stored[k] for k in story]
+        head = by_id[canonical[clusters.pop()]]
+        if any(m.kind in ("police", "ministry") for m in members):
+            assert head.kind in ("police", "ministry"), (head.url, sorted(story))
+        assert not head.is_excerpt or all(m.is_excerpt for m in members)
+
+
 def test_scrapy_list_shows_every_source() -> None:
     result = scrapy("list")
     assert result.returncode == 0, result.stderr
@@ -80,6 +108,7 @@ def test_whole_mirror_stored_once_then_nothing_new(
         assert row.body.strip() and row.fetched_at is not None
         assert row.content_hash and len(row.content_hash) == 64
         assert not any(p in row.body for p in BOILERPLATE)
+    _assert_clusters(db_url, manifest)
     summary = first.stdout
     for source in ("daily_mumtaz", "hamariweb", "kp_police", "nhsrc"):
         assert source in summary
@@ -140,3 +169,46 @@ def test_crawl_refuses_unknown_source(missing: str) -> None:
     result = pressbot("crawl", missing)
     assert result.returncode == 2
     assert "unknown source" in result.stderr
+
+
+def test_separate_processes_share_one_database(
+    mirror: MirrorServer, db_url: str, manifest: dict[str, Any], tmp_path: Any
+) -> None:
+    """Four workers at once, one per source, one database: one cluster per story."""
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    procs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "scrapy",
+                "crawl",
+                key,
+                "-s",
+                f"PRESSBOT_MIRROR={mirror.url}",
+                "-s",
+                f"PRESSBOT_DATABASE_URL={db_url}",
+                "-s",
+                "LOG_LEVEL=WARNING",
+                "-s",
+                f"PRESSBOT_DEADLETTER_PATH={tmp_path / key}.jsonl",
+                "-s",
+                "PRESSBOT_STORE_BATCH=1",
+            ],
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for key in ("nhsrc", "daily_mumtaz", "hamariweb", "kp_police")
+    ]
+    for p in procs:
+        _out, err = p.communicate(timeout=300)
+        assert p.returncode == 0, err[-3000:]
+    assert not list(tmp_path.glob("*.jsonl")), "nothing may be dead-lettered"
+    assert len(_records(db_url)) == len([a for a in manifest["articles"] if 1 in a["days"]])
+    _assert_clusters(db_url, manifest)

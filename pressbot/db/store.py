@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from contextvars import ContextVar
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import Engine, create_engine, delete, event, func, insert, select, text, update
+from sqlalchemy import (
+    ARRAY,
+    BigInteger,
+    Engine,
+    any_,
+    bindparam,
+    create_engine,
+    event,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
@@ -21,12 +36,15 @@ from pressbot.db.models import (
     VersionRow,
     utcnow,
 )
+from pressbot.db.near import is_same_story
+from pressbot.dedup.decide import SqlLshIndex
 from pressbot.items import Record, Related
+from pressbot.text.urdu import match_key
 from pressbot.urls import url_key
 
+_WRITING: ContextVar[bool] = ContextVar("pressbot_writing", default=False)
+
 Outcome = Literal["new", "updated", "unchanged", "exact_duplicate", "near_duplicate"]
-# Finds the cluster of a stored near-duplicate of a new row, inside the write transaction.
-NearFinder = Callable[[Session, "RecordRow", Record], int | None]
 
 _ROW_FIELDS = (
     "url", "canonical_url", "source", "kind", "title", "title_en", "body", "language",
@@ -50,12 +68,20 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+            # SQLAlchemy, not pysqlite, starts transactions (see _begin below).
+            dbapi_conn.isolation_level = None
             cur = dbapi_conn.cursor()
             # WAL lets readers (analysts, the spider's look-ups) work beside the writer.
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute("PRAGMA busy_timeout=30000")
             cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn: Any) -> None:
+            # Writers take the write lock up front: a batch reads (cluster look-ups)
+            # before it writes, and two processes must not both read then collide.
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if _WRITING.get() else "BEGIN")
 
         return engine
     return create_engine(url, pool_pre_ping=True)
@@ -69,9 +95,10 @@ def row_values(record: Record) -> dict[str, Any]:
 
 
 class Store:
-    def __init__(self, url: str, *, migrate: bool = True, near: NearFinder | None = None) -> None:
+    def __init__(self, url: str, *, migrate: bool = True, near: bool = True) -> None:
         self.url = url
         self.engine = make_engine(url)
+        # Link near-duplicates (syndicated copies, excerpts) as well as exact copies.
         self.near = near
         if migrate:
             ensure_schema(self.engine)
@@ -148,10 +175,27 @@ class Store:
             yield from s.scalars(q.execution_options(yield_per=500))
 
     # --- the raw archive ----------------------------------------------------------
-    def archive(self, pages: Sequence[dict[str, Any]]) -> None:
-        """Append raw pages (see pressbot.archive.page_values) in one transaction."""
+    def archive(self, pages: Sequence[dict[str, Any]], *, skip_existing: bool = False) -> int:
+        """Append raw pages (see pressbot.archive.page_values) in one transaction;
+        ``skip_existing`` leaves out pages already archived (same URL, fetch time
+        and body), which makes replaying them idempotent. Returns rows written."""
+        rows = list(pages)
         with Session(self.engine) as s, s.begin():
-            s.execute(insert(PageRow), list(pages))
+            if skip_existing and rows:
+                have = set(
+                    s.execute(
+                        select(PageRow.url_key, PageRow.fetched_at, PageRow.body_sha256).where(
+                            PageRow.url_key.in_({p["url_key"] for p in rows})
+                        )
+                    ).tuples()
+                )
+                rows = [
+                    p for p in rows
+                    if (p["url_key"], p["fetched_at"], p["body_sha256"]) not in have
+                ]  # fmt: skip
+            if rows:
+                s.execute(insert(PageRow), rows)
+        return len(rows)
 
     def latest_pages(
         self, source: Sequence[str] | None = None, since: datetime | None = None
@@ -183,30 +227,127 @@ class Store:
         values = [row_values(r) for r in records]
         outcomes: list[Outcome] = []
         now = utcnow()
-        with Session(self.engine) as s, s.begin():
-            if s.get_bind().dialect.name == "postgresql":
-                # Cluster assignment reads then writes: workers sharing one database
-                # take turns, so two copies of a story never start two clusters.
-                s.execute(text("SELECT pg_advisory_xact_lock(724151)"))
-            keys = [v["url_key"] for v in values]
-            existing = {
-                row.url_key: row
-                for row in s.scalars(select(RecordRow).where(RecordRow.url_key.in_(keys)))
-            }
-            for record, v in zip(records, values, strict=True):
-                row = existing.get(v["url_key"])
-                if row is None:
-                    row = RecordRow(**v, first_seen_at=now, changed_at=now, version=1)
-                    s.add(row)
-                    s.flush()
-                    existing[v["url_key"]] = row
-                    outcomes.append(self._link(s, row, record, now))
-                elif row.content_hash == v["content_hash"]:
-                    outcomes.append("unchanged")
-                else:
-                    self._new_version(s, row, v, record, now)
-                    outcomes.append("updated")
+        token = _WRITING.set(True)
+        try:
+            with Session(self.engine) as s, s.begin():
+                self._upsert(s, records, values, outcomes, now)
+        finally:
+            _WRITING.reset(token)
         return outcomes
+
+    def _upsert(
+        self,
+        s: Session,
+        records: Sequence[Record],
+        values: list[dict[str, Any]],
+        outcomes: list[Outcome],
+        now: datetime,
+    ) -> None:
+        if s.get_bind().dialect.name == "postgresql":
+            # Cluster assignment reads then writes: workers sharing one database
+            # take turns, so two copies of a story never start two clusters.
+            s.execute(text("SELECT pg_advisory_xact_lock(724151)"))
+        keys = [v["url_key"] for v in values]
+        existing = {
+            row.url_key: row
+            for row in s.scalars(select(RecordRow).where(RecordRow.url_key.in_(keys)))
+        }
+        fresh: dict[str, int] = {}  # url_key -> index in `new`, for a page twice in one batch
+        new: list[tuple[Record, dict[str, Any], int]] = []
+        for i, (record, v) in enumerate(zip(records, values, strict=True)):
+            row = existing.get(v["url_key"])
+            outcomes.append("unchanged")
+            if v["url_key"] in fresh:
+                continue  # the same page again in this batch: the first copy is stored
+            if row is None:
+                fresh[v["url_key"]] = len(new)
+                new.append((record, v, i))
+            elif row.content_hash != v["content_hash"]:
+                self._new_version(s, row, v, record, now)
+                outcomes[i] = "updated"
+        if new:
+            for i, outcome in self._insert_new(s, new, now):
+                outcomes[i] = outcome
+
+    def _insert_new(
+        self, s: Session, new: list[tuple[Record, dict[str, Any], int]], now: datetime
+    ) -> list[tuple[int, Outcome]]:
+        """Insert new pages and link each to its story, a batch at a time: one query
+        for exact copies, one (chunked) for LSH candidates, bulk inserts after."""
+        by_hash = _stored_clusters_by_hash(s, {v["content_hash"] for _, v, _ in new})
+        stored = _stored_candidates(s, [r.band_keys for r, _, _ in new]) if self.near else []
+        bodies = _candidate_texts(s, {rid for cands in stored for rid in cands})
+        # Where each new page goes: ("stored", cluster id) or ("batch", index of the
+        # page in this batch that started the story).
+        target: list[tuple[str, int]] = []
+        outcome: list[Outcome] = []
+        batch_hash: dict[str, int] = {}
+        batch_keys: dict[int, list[int]] = {}
+        for n, (record, v, _) in enumerate(new):
+            key = record.match_key or match_key(v["body"])
+            chash = v["content_hash"]
+            found: tuple[str, int] | None = None
+            kind: Outcome = "new"
+            if chash in by_hash:
+                found, kind = ("stored", by_hash[chash]), "exact_duplicate"
+            elif chash in batch_hash:
+                found, kind = _leader(target, batch_hash[chash]), "exact_duplicate"
+            elif self.near:
+                for rid in stored[n]:
+                    cluster_id, other = bodies.get(rid, (None, ""))
+                    if cluster_id is not None and is_same_story(key, other):
+                        found, kind = ("stored", cluster_id), "near_duplicate"
+                        break
+                else:
+                    for m in _batch_candidates(record.band_keys, batch_keys):
+                        other_key = new[m][0].match_key or match_key(new[m][1]["body"])
+                        if is_same_story(key, other_key):
+                            found, kind = _leader(target, m), "near_duplicate"
+                            break
+            target.append(found or ("batch", n))
+            outcome.append(kind)
+            batch_hash.setdefault(chash, n)
+            for k in record.band_keys:
+                batch_keys.setdefault(k, []).append(n)
+
+        # Clusters for the stories that start here, then the rows, then their band keys.
+        leaders = [n for n, t in enumerate(target) if t == ("batch", n)]
+        clusters = {
+            n: ClusterRow(canonical_record_id=None, size=1, created_at=now, updated_at=now)
+            for n in leaders
+        }
+        s.add_all(clusters.values())
+        s.flush()
+        rows = []
+        for n, (_record, v, _) in enumerate(new):
+            where, ref = target[n]
+            cluster_id = ref if where == "stored" else clusters[ref].id
+            dedup = {"new": "first", "exact_duplicate": "exact"}.get(outcome[n], "near")
+            rows.append(
+                RecordRow(
+                    **v,
+                    first_seen_at=now,
+                    changed_at=now,
+                    version=1,
+                    cluster_id=cluster_id,
+                    dedup=dedup,
+                )
+            )
+        s.add_all(rows)
+        s.flush()
+        _add_bands(s, [(row.id, r.band_keys) for row, (r, _, _) in zip(rows, new, strict=True)])
+        members: dict[int, list[RecordRow]] = {}
+        for row in rows:
+            assert row.cluster_id is not None
+            members.setdefault(row.cluster_id, []).append(row)
+        for cluster in clusters.values():
+            # A story that starts in this batch has all its members here.
+            group = members.pop(cluster.id)
+            cluster.canonical_record_id = min(group, key=canonical_rank).id
+            cluster.size = len(group)
+        for cluster_id in sorted(members):
+            self._choose_canonical(s, cluster_id, now)  # stored stories with new copies
+        return [(i, outcome[n]) for n, (_, _, i) in enumerate(new)]
 
     def _new_version(
         self, s: Session, row: RecordRow, v: dict[str, Any], record: Record, now: datetime
@@ -232,50 +373,10 @@ class Store:
         row.changed_at = now
         # The new text gets new band keys; its cluster stays (an update of a
         # release is the same story).
-        s.execute(delete(LshBandRow).where(LshBandRow.record_id == row.id))
-        self._add_bands(s, row.id, record.band_keys)
+        _INDEX.remove(s, row.id)
+        _add_bands(s, [(row.id, record.band_keys)])
         if row.cluster_id is not None:
             self._choose_canonical(s, row.cluster_id, now)
-
-    def _link(self, s: Session, row: RecordRow, record: Record, now: datetime) -> Outcome:
-        """Put a new row in a cluster; return how it got there."""
-        outcome: Outcome = "new"
-        cluster_id = s.scalar(
-            select(RecordRow.cluster_id)
-            .where(
-                RecordRow.content_hash == row.content_hash,
-                RecordRow.id != row.id,
-                RecordRow.cluster_id.is_not(None),
-            )
-            .limit(1)
-        )
-        if cluster_id is not None:
-            outcome = "exact_duplicate"
-        elif record.band_keys and self.near is not None:
-            cluster_id = self.near(s, row, record)
-            if cluster_id is not None:
-                outcome = "near_duplicate"
-        if cluster_id is None:
-            cluster = ClusterRow(canonical_record_id=row.id, size=1, created_at=now, updated_at=now)
-            s.add(cluster)
-            s.flush()
-            row.cluster_id = cluster.id
-            row.dedup = "first"
-        else:
-            row.cluster_id = cluster_id
-            row.dedup = "exact" if outcome == "exact_duplicate" else "near"
-            s.flush()
-            self._choose_canonical(s, cluster_id, now)
-        self._add_bands(s, row.id, record.band_keys)
-        return outcome
-
-    @staticmethod
-    def _add_bands(s: Session, record_id: int, band_keys: Sequence[int]) -> None:
-        if band_keys:
-            s.execute(
-                insert(LshBandRow),
-                [{"key": k, "record_id": record_id} for k in dict.fromkeys(band_keys)],
-            )
 
     @staticmethod
     def _choose_canonical(s: Session, cluster_id: int, now: datetime) -> None:
@@ -285,7 +386,94 @@ class Store:
             update(ClusterRow)
             .where(ClusterRow.id == cluster_id)
             .values(canonical_record_id=best.id, size=len(members), updated_at=now)
+            .execution_options(synchronize_session=False)
         )
+
+
+_INDEX = SqlLshIndex()
+# LSH candidates confirmed per new page, most shared bands first.
+MAX_CANDIDATES = 20
+_CHUNK = 900  # bound parameters per IN (...) query
+
+
+def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _leader(target: list[tuple[str, int]], n: int) -> tuple[str, int]:
+    """Where page ``n`` of the batch went (a stored cluster, or itself as a leader)."""
+    return target[n]
+
+
+def _stored_clusters_by_hash(s: Session, hashes: set[str]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for chunk in _chunks(sorted(hashes)):
+        rows = s.execute(
+            select(RecordRow.content_hash, RecordRow.cluster_id).where(
+                RecordRow.content_hash.in_(chunk), RecordRow.cluster_id.is_not(None)
+            )
+        )
+        for chash, cluster_id in rows:
+            out.setdefault(chash, cluster_id)
+    return out
+
+
+def _stored_candidates(s: Session, keys_per_page: list[list[int]]) -> list[list[int]]:
+    """For each page, the stored record ids sharing most band keys with it."""
+    wanted = sorted({k for keys in keys_per_page for k in keys})
+    owners: dict[int, list[int]] = {}
+    pg = s.get_bind().dialect.name == "postgresql"
+    # PostgreSQL takes the keys as one array parameter (= ANY), so a big batch is a
+    # few queries; SQLite needs them as separate parameters.
+    for chunk in _chunks(wanted, 20_000 if pg else _CHUNK):
+        cond = (
+            LshBandRow.key == any_(bindparam("keys", list(chunk), type_=ARRAY(BigInteger)))
+            if pg
+            else LshBandRow.key.in_(chunk)
+        )
+        for key, rid in s.execute(select(LshBandRow.key, LshBandRow.record_id).where(cond)):
+            owners.setdefault(key, []).append(rid)
+    out = []
+    for keys in keys_per_page:
+        hits: Counter[int] = Counter(rid for k in set(keys) for rid in owners.get(k, ()))
+        out.append([rid for rid, _ in hits.most_common(MAX_CANDIDATES)])
+    return out
+
+
+def _candidate_texts(s: Session, ids: set[int]) -> dict[int, tuple[int | None, str]]:
+    """Cluster and match key of candidate records."""
+    out: dict[int, tuple[int | None, str]] = {}
+    for chunk in _chunks(sorted(ids)):
+        for rid, cluster_id, body in s.execute(
+            select(RecordRow.id, RecordRow.cluster_id, RecordRow.body).where(
+                RecordRow.id.in_(chunk)
+            )
+        ):
+            out[rid] = (cluster_id, match_key(body))
+    return out
+
+
+def _add_bands(s: Session, items: list[tuple[int, list[int]]]) -> None:
+    """Band keys of new rows (~70 rows per record): COPY on PostgreSQL, one Core
+    executemany elsewhere (the ORM's bulk path costs more than the insert itself)."""
+    rows = [(k, rid) for rid, keys in items for k in dict.fromkeys(keys)]
+    if not rows:
+        return
+    conn = s.connection()
+    if conn.dialect.name == "postgresql":
+        dbapi = conn.connection.dbapi_connection
+        assert dbapi is not None
+        with dbapi.cursor() as cur, cur.copy("COPY lsh_bands (key, record_id) FROM STDIN") as cp:
+            for row in rows:
+                cp.write_row(row)
+        return
+    s.execute(LshBandRow.__table__.insert(), [{"key": k, "record_id": r} for k, r in rows])
+
+
+def _batch_candidates(keys: list[int], batch_keys: dict[int, list[int]]) -> list[int]:
+    hits: Counter[int] = Counter(m for k in set(keys) for m in batch_keys.get(k, ()))
+    return [m for m, _ in hits.most_common(MAX_CANDIDATES)]
 
 
 # Official releases are the original; news copies and aggregator excerpts follow.

@@ -49,17 +49,24 @@ class SourceSpider(scrapy.Spider):
         self.backfill = backfill
         self.max_pages = int(max_pages) if max_pages else self.source.max_pages
         self.store: Store | None = None
+        self._skipped: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> SourceSpider:
         spider: SourceSpider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
         if settings.getbool("PRESSBOT_INCREMENTAL", True) and not spider.refresh:
-            spider.store = Store(settings.get("PRESSBOT_DATABASE_URL"))
+            try:
+                spider.store = Store(settings.get("PRESSBOT_DATABASE_URL"))
+            except Exception as exc:
+                logger.warning("database unavailable (%s): this crawl fetches everything", exc)
         crawler.signals.connect(spider._closed, signal=signals.spider_closed)
         return spider
 
     def _closed(self) -> None:
+        assert self.crawler.stats is not None
+        # Articles known and not downloaded (skipped, or revalidated: 304), each once.
+        self.crawler.stats.set_value(f"pressbot/{self.source.key}/not_fetched", len(self._skipped))
         if self.store is not None:
             self.store.close()
 
@@ -81,7 +88,16 @@ class SourceSpider(scrapy.Spider):
                 seen.setdefault(url_key(url), (url, lastmod))
         if self.store is None:
             return [self._article(u) for u, _ in seen.values()]
-        known = self.store.known(seen)
+        try:
+            known = self.store.known(seen)
+        except Exception as exc:
+            # Without the database we cannot tell old from new: fetch all (the store
+            # pipeline keeps what it cannot write in the dead-letter file).
+            self._count("lookup_errors")
+            logger.warning(
+                "%s: stored-page look-up failed (%s); fetching all", self.source.key, exc
+            )
+            return [self._article(u) for u, _ in seen.values()]
         stale = []
         requests = []
         for key, (url, lastmod) in seen.items():
@@ -90,10 +106,16 @@ class SourceSpider(scrapy.Spider):
                 requests.append(self._article(url))
             elif revalidate:
                 stale.append(key)
-            else:
+            elif key not in self._skipped:
+                # Feed, sitemap and listing often name the same article: count it once.
+                self._skipped.add(key)
                 self._count("skipped_known")
         if stale:
-            validators = self.store.validators(stale)
+            try:
+                validators = self.store.validators(stale)
+            except Exception:
+                self._count("lookup_errors")
+                validators = {}
             for key in stale:
                 url = seen[key][0]
                 requests.append(self._article(url, validators.get(key, {}), revalidating=True))
@@ -177,6 +199,7 @@ class SourceSpider(scrapy.Spider):
     def parse_article(self, response: Response) -> Iterator[Any]:
         if response.status == 304:
             self._count("not_modified")
+            self._skipped.add(url_key(response.url))
             return
         if response.meta.get("pressbot_revalidating"):
             self._count("revalidated_changed")
