@@ -319,6 +319,23 @@ def cmd_reextract(args: argparse.Namespace) -> int:
     return EXIT_FAIL if outcomes.get("deadletter") else EXIT_OK
 
 
+def cmd_warc(args: argparse.Namespace) -> int:
+    import zlib
+
+    from pressbot.db.store import Store
+    from pressbot.ingest import write_warc
+
+    since = _aware(args.since)
+    with Store(_database_url(args)) as store:
+        pages = (
+            (p.url, p.status, p.headers, zlib.decompress(p.body_z), p.fetched_at)
+            for p in store.latest_pages(args.source or None, since)
+        )
+        n = write_warc(Path(args.output), pages)
+    print(f"wrote {n} response(s) to {args.output}")
+    return EXIT_OK
+
+
 # --- export, db ---------------------------------------------------------------------
 def _aware(text: str | None) -> datetime | None:
     if not text:
@@ -527,6 +544,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--database", metavar="URL", help="SQLAlchemy URL")
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser(
+        "warc",
+        help="write the raw archive as a WARC file",
+        description="Write the newest archived response of each page as a "
+        "gzipped WARC file (readable by `pressbot ingest` and other tools).",
+    )
+    p.add_argument("output", metavar="FILE", help="output file (.warc.gz)")
+    p.add_argument("--source", action="append", metavar="KEY", help="only this source (repeatable)")
+    p.add_argument("--since", metavar="DATE", help="only pages fetched since DATE")
+    p.add_argument("--database", metavar="URL", help="SQLAlchemy URL")
+    p.set_defaults(func=cmd_warc)
 
     p = sub.add_parser("db", help="schema migrations", description="Database schema migrations.")
     dbsub = p.add_subparsers(dest="action", required=True, metavar="ACTION")
