@@ -215,9 +215,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     with Chain(_chain_overrides(args)) as chain:
         for saved in iter_saved([Path(p) for p in args.paths], text=args.text, url=args.url):
             if not isinstance(saved, Saved):
-                origin, exc = saved
+                origin, problem = saved
                 errors += 1
-                print(f"pressbot ingest: {origin}: {exc}", file=sys.stderr)
+                print(f"pressbot ingest: {origin}: {problem}", file=sys.stderr)
                 continue
             read += 1
             try:

@@ -87,7 +87,7 @@ def format_summary(rows: Iterable[SourceSummary]) -> str:
         "source", "pages", "new", "updated", "unchanged", "exact dup", "near dup",
         "not fetched", "dropped", "errors", "dead-letter",
     )  # fmt: skip
-    table = [head]
+    table: list[tuple[str, ...]] = [head]
     for r in rows:
         dropped = ", ".join(f"{k} {v}" for k, v in sorted(r.dropped.items())) or "0"
         cells = (

@@ -196,7 +196,7 @@ except ImportError:  # pragma: no cover - scrapy is a hard dependency
     HTTP11DownloadHandler = object  # type: ignore[assignment,misc]
 
 
-class MirrorDownloadHandler(HTTP11DownloadHandler):  # type: ignore[misc,valid-type]
+class MirrorDownloadHandler(HTTP11DownloadHandler):
     """Fetch every http(s) URL from the mirror server, keeping the real URL."""
 
     def __init__(self, crawler: Crawler) -> None:

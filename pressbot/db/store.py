@@ -8,12 +8,13 @@ from contextvars import ContextVar
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from sqlalchemy import (
     ARRAY,
     BigInteger,
     Engine,
+    Table,
     any_,
     bindparam,
     create_engine,
@@ -415,7 +416,8 @@ def _stored_clusters_by_hash(s: Session, hashes: set[str]) -> dict[str, int]:
             )
         )
         for chash, cluster_id in rows:
-            out.setdefault(chash, cluster_id)
+            if cluster_id is not None:
+                out.setdefault(chash, cluster_id)
     return out
 
 
@@ -464,11 +466,13 @@ def _add_bands(s: Session, items: list[tuple[int, list[int]]]) -> None:
     if conn.dialect.name == "postgresql":
         dbapi = conn.connection.dbapi_connection
         assert dbapi is not None
-        with dbapi.cursor() as cur, cur.copy("COPY lsh_bands (key, record_id) FROM STDIN") as cp:
+        cursor: Any = dbapi.cursor()  # psycopg 3: COPY is not in the DB-API
+        with cursor as cur, cur.copy("COPY lsh_bands (key, record_id) FROM STDIN") as cp:
             for row in rows:
                 cp.write_row(row)
         return
-    s.execute(LshBandRow.__table__.insert(), [{"key": k, "record_id": r} for k, r in rows])
+    table = cast(Table, LshBandRow.__table__)
+    s.execute(table.insert(), [{"key": k, "record_id": r} for k, r in rows])
 
 
 def _batch_candidates(keys: list[int], batch_keys: dict[int, list[int]]) -> list[int]:

@@ -145,7 +145,7 @@ def _split_appended(lines: list[str], opts: CleanOptions) -> tuple[list[str], li
 def is_marker(text: str) -> bool:
     """Whether ``text`` is a standalone teaser marker ("پڑھیں:", "Also Read:")."""
     m = _TEASER_RE.match(text)
-    return bool(m) and not m.group("rest").strip()
+    return m is not None and not m.group("rest").strip()
 
 
 def _appended_articles(tail: list[str], opts: CleanOptions) -> list[Related]:

@@ -166,7 +166,7 @@ class SourceSpider(scrapy.Spider):
                 yield scrapy.Request(url, callback=self.parse_listing, cb_kwargs={"page": page + 1})
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
-        selector = scrapy.Selector(response, type="xml")
+        selector = scrapy.Selector(body=response.body, type="xml")
         selector.remove_namespaces()
         entries: list[tuple[str, datetime | None]] = []
         for item in selector.xpath("//item"):  # RSS 2.0
