@@ -45,8 +45,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import dedup_data
 
 from pressbot.db.models import Base
+from pressbot.db.near import is_same_story
 from pressbot.dedup import decide, minhash
 from pressbot.dedup.decide import MemoryLshIndex, SqlLshIndex, fact_change, same_story
+from pressbot.dedup.keys import record_keys
 from pressbot.text.urdu import match_key
 
 KS = (2, 3, 4, 5)
@@ -214,6 +216,14 @@ def main() -> None:
         ns = sum(final[p.a, p.b] for p in ps)
         label = "same" if ps[0].same else "diff"
         print(f"    {cat:15} {label} {len(ps):4} {nc:4} {ns:4}")
+    # What the store runs: whole-text and lead band keys, and is_same_story (which
+    # compares an excerpt with the start of the longer text).
+    rk = {tid: set(record_keys(keys[tid])) for tid in sigs}
+    store_said = [bool(rk[p.a] & rk[p.b]) and is_same_story(keys[p.a], keys[p.b]) for p in pairs]
+    print(
+        f"  as the store decides (whole + lead bands, is_same_story): precision/recall "
+        f"{fmt(*score(pairs, store_said))}"
+    )
     errors = [p for p in pairs if final[p.a, p.b] != p.same]
     print(f"  errors ({len(errors)}):")
     for p in errors[:15]:
