@@ -8,9 +8,12 @@ text-level cleaner, which also handles plain text such as the seed documents.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import datetime, timedelta
 from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
+
+from lxml.html import HtmlElement
 
 from pressbot.extract.clean import (
     Cleaned,
@@ -20,21 +23,26 @@ from pressbot.extract.clean import (
     is_latin,
     is_marker,
     line_key,
+    read_head,
     scan_labels,
+    split_teaser,
 )
 from pressbot.extract.html import (
     anchor_map,
+    around_start,
     block_text,
+    inline_teasers,
     main_lines,
     parse_html,
     prune,
     teaser_titles,
+    widen_to,
 )
 from pressbot.extract.structured import Structured, read_structured
-from pressbot.items import Record
+from pressbot.items import Record, Related
 from pressbot.sources import Hints, Source, all_sources, for_url
 from pressbot.text.dates import parse_date
-from pressbot.text.urdu import detect_language, normalize_display
+from pressbot.text.urdu import detect_language, normalize_display, urdu_ratio
 from pressbot.urls import canonical_url, same_site
 
 __all__ = ["extract_html", "extract_text"]
@@ -62,6 +70,60 @@ def _title_from(
         if kept:
             return max(kept, key=len)
     return None
+
+
+# A page whose main text is mostly Urdu may carry an English title over an Urdu one.
+URDU_PAGE_SHARE = 0.5
+# How far into the main text a headline taken from <h1> or <title> must reappear.
+_HEAD_LINES = 12
+
+
+def _choose_title(
+    tree: HtmlElement,
+    struct: Structured,
+    hints: Hints,
+    source: Source | None,
+    lines: list[str],
+) -> tuple[str | None, str | None]:
+    """(headline, the <h1>/<title> text seen) from the page's markup.
+
+    Structured data of a page that says it is an article (JSON-LD Article,
+    og:type article) names its headline and is taken as it is. <h1>, a website's
+    og:title and <title> are weaker: on government templates they often hold the site's name or
+    a page-type header, so they count only when the site's hints point at them or
+    the text repeats them near the top; otherwise the cleaner reads the titles off
+    the head of the text.
+    """
+    sites = (struct.site_name or "", source.name if source else "")
+    h1 = _text_of(tree, hints.title or "//h1")
+    page_title = tree.findtext(".//title")
+    head = {line_key(x) for x in lines}
+    strong = (
+        _title_from(Structured(title=struct.title, site_name=struct.site_name), None, sites)
+        if struct.is_article
+        else None
+    )
+    if strong:
+        return strong, h1 or page_title
+    # The page's only <h1>, if it reads like a headline (four words or more), is
+    # one; a logo or a page-type header ("Press Release") is not.
+    sole_h1 = len(tree.xpath("//h1")) == 1 and h1 is not None and len(h1.split()) >= 4
+    weak = ((h1, bool(hints.title) or sole_h1), (struct.title, False), (page_title, False))
+    for candidate, trusted in weak:
+        title = _title_from(Structured(), candidate, sites)
+        if title and (trusted or line_key(title) in head):
+            return title, h1 or page_title
+    return None, h1 or page_title
+
+
+def _titles(cleaned: Cleaned) -> tuple[str, ...]:
+    return tuple(t for t in (cleaned.title, cleaned.title_en) if t)
+
+
+def _text_of(tree: HtmlElement, xpath: str) -> str | None:
+    found = tree.xpath(f"string(({xpath})[1])")
+    text = " ".join(found.split()) if isinstance(found, str) else ""
+    return text or None
 
 
 def _finish(
@@ -124,18 +186,23 @@ def extract_html(
     tree = parse_html(html)
     struct = read_structured(tree)
 
-    tree_title = None
-    xp = hints.title or "//h1"
-    found = tree.xpath(f"string(({xp})[1])")
-    if isinstance(found, str) and found.strip():
-        tree_title = found.strip()
-    elif tree.find(".//title") is not None:
-        tree_title = tree.findtext(".//title")
-    title = _title_from(struct, tree_title, (struct.site_name or "", source.name if source else ""))
-    title_en = None
-    page_is_urdu = (struct.lang or "").startswith("ur") or (
-        source is not None and source.languages[0] == "ur"
+    lines = main_lines(tree, hints)
+    page = block_text(prune(tree, hints))
+    above, between = around_start(page, lines, is_boilerplate)
+    marker = next((x for x in above if is_marker(x)), None)
+    if marker is not None:
+        # Extraction picked the article appended after "پڑھیں:"; the page's own is above.
+        widened = widen_to(tree, hints, marker)
+        if widened:
+            lines = widened
+            above, between = around_start(page, lines, is_boilerplate)
+    page_is_urdu = (
+        (struct.lang or "").startswith("ur")
+        or (source is not None and source.languages[0] == "ur")
+        or urdu_ratio(" ".join(lines[:40])) > URDU_PAGE_SHARE
     )
+    title, tree_title = _choose_title(tree, struct, hints, source, lines[:_HEAD_LINES] + above)
+    title_en = None
     if title and is_latin(title) and page_is_urdu:
         title, title_en = None, title
 
@@ -153,9 +220,23 @@ def extract_html(
             for title, href in teaser_titles(tree, is_marker)
         ),
     )
-    cleaned = clean_lines(main_lines(tree, hints), opts)
+    cleaned = clean_lines(lines, opts)
+    seen = {line_key(r.title) for r in cleaned.related}
+    for teaser, href in inline_teasers(tree, lines, split_teaser):
+        if line_key(teaser) not in seen:
+            seen.add(line_key(teaser))
+            cleaned.related.append(Related(title=teaser, url=urljoin(url, href) if href else None))
+    # Headlines and date stamps next to the text, which extraction leaves out.
+    head = read_head(
+        above + between, replace(opts, known_titles=(*opts.known_titles, *_titles(cleaned)))
+    )
+    cleaned.title = cleaned.title or head.title
+    if page_is_urdu:
+        cleaned.title_en = cleaned.title_en or head.title_en
+    cleaned.published_at = cleaned.published_at or head.published_at
+    cleaned.updated_at = cleaned.updated_at or head.updated_at
     if cleaned.published_at is None or cleaned.updated_at is None:
-        labelled = scan_labels(block_text(prune(tree, hints)), opts)
+        labelled = scan_labels(page, opts)
         cleaned.published_at = cleaned.published_at or labelled.published_at
         cleaned.updated_at = cleaned.updated_at or labelled.updated_at
     cleaned.published_at = cleaned.published_at or cleaned.dateline_date

@@ -48,6 +48,7 @@ _TEASER_RE = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"\w+")
+_ENDS_IN_NUMBER = re.compile(r"[\d٠-٩۰-۹]\s*$")
 _CREDIT = re.compile(r"[(\[]\s*([^()\[\]\d]{2,30}?)\s*[)\]]\s*[۔.]?")
 _SENTENCE_END = re.compile(r"[۔.؟?!”\"'’)\]]\s*$")
 # Paragraphs at least this long are body text, not headings (characters).
@@ -142,6 +143,14 @@ def _split_appended(lines: list[str], opts: CleanOptions) -> tuple[list[str], li
     return kept, related
 
 
+def split_teaser(text: str) -> tuple[str, str] | None:
+    """("یہ بھی پڑھیں", title) for an inline teaser line, else None."""
+    m = _TEASER_RE.match(text)
+    if m is None or len(m.group("rest").split()) < 3:
+        return None
+    return m.group("marker"), m.group("rest").strip()
+
+
 def is_marker(text: str) -> bool:
     """Whether ``text`` is a standalone teaser marker ("پڑھیں:", "Also Read:")."""
     m = _TEASER_RE.match(text)
@@ -207,6 +216,30 @@ def _take_label(line: str, out: Cleaned, opts: CleanOptions) -> bool:
     return True
 
 
+def read_head(lines: list[str], opts: CleanOptions) -> Cleaned:
+    """Lines beside the start of the main text that extraction left out (headline,
+    date stamp, labels): titles, dates and labelled fields are taken, the rest
+    (menus, category names, logos) ignored. Of several title-like lines the longest
+    is the headline. A relative stamp ("2 گھنٹے پہلے") counts here: next to the
+    headline it dates the page."""
+    out = Cleaned()
+    for line in lines:
+        if is_boilerplate(line, opts.slogans) or _TEASER_RE.match(line):
+            continue
+        if _take_label(line, out, opts) or _take_date_line(line, out, opts, relative=True):
+            continue
+        # Headlines are sentences: five words or more, not ending in a number
+        # (banners like "Helpline: 1166", section names, counters are not).
+        if len(line) >= BODY_MIN * 2 or len(line.split()) < 5 or _ENDS_IN_NUMBER.search(line):
+            continue
+        if any(_same_text(line, t) for t in opts.known_titles):
+            continue
+        slot = "title_en" if opts.bilingual and is_latin(line) else "title"
+        if len(line) > len(getattr(out, slot) or ""):
+            setattr(out, slot, line)
+    return out
+
+
 def scan_labels(lines: list[str], opts: CleanOptions) -> Cleaned:
     """Labelled dates anywhere in ``lines`` (a whole page's text), for pages whose
     main-text extraction left the date line out."""
@@ -218,11 +251,11 @@ def scan_labels(lines: list[str], opts: CleanOptions) -> Cleaned:
     return out
 
 
-def _take_date_line(line: str, out: Cleaned, opts: CleanOptions) -> bool:
+def _take_date_line(line: str, out: Cleaned, opts: CleanOptions, *, relative: bool = False) -> bool:
     """A line that is only a date ("September 12, 2023") is the page's date stamp."""
     if len(line) > 60:
         return False
-    found = find_date(line, now=opts.now, tz=opts.tz, relative=False)
+    found = find_date(line, now=opts.now, tz=opts.tz, relative=relative)
     if found is None:
         return False
     start, end = found[1]
@@ -257,6 +290,9 @@ def clean_lines(lines: list[str], opts: CleanOptions) -> Cleaned:
     # one English at most; a slot already filled from structured data stays.
     out.title, out.title_en = opts.title, opts.title_en
     while len(body) > 1 and len(body[0]) < BODY_MIN * 2 and parse_dateline(body[0]) is None:
+        if len(body[0].split()) < 3 and len(body[0]) < 20:
+            body.pop(0)  # a section or breadcrumb name ("صحت", "خبر") above the headline
+            continue
         slot = "title_en" if opts.bilingual and is_latin(body[0]) else "title"
         if getattr(out, slot) is not None:
             break

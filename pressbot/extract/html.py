@@ -242,3 +242,97 @@ def teaser_titles(
             link = nxt[0] if nxt[0].tag == "a" else nxt[0].find(".//a")
             out.append((title, link.get("href") if link is not None else None))
     return out
+
+
+# How many page lines above the main text may hold its headline and date stamp.
+HEAD_ZONE = 12
+
+
+def _find(page: list[str], line: str, start: int = 0) -> int | None:
+    from pressbot.extract.clean import line_key
+
+    key = line_key(line)[:40]
+    return next((i for i in range(start, len(page)) if line_key(page[i]).startswith(key)), None)
+
+
+# At most this many page lines directly above the main text are read as its head.
+HEAD_ABOVE = 4
+
+
+def around_start(
+    page: list[str], lines: list[str], is_junk: Callable[[str], bool]
+) -> tuple[list[str], list[str]]:
+    """Page lines near the start of the main text that text extraction left out:
+    (just above it, back to the first piece of page chrome; between its first lines
+    and its first paragraph) -- where headlines and date stamps sit."""
+    if not lines:
+        return [], []
+    first = _find(page, lines[0])
+    if first is None:
+        return [], []
+    para = next((ln for ln in lines if len(ln) >= 100), lines[0])
+    end = _find(page, para, first) or first
+    inside = set(lines)
+    above: list[str] = []
+    for line in reversed(page[max(0, first - HEAD_ZONE) : first]):
+        if is_junk(line) or len(line) > 300 or len(above) == HEAD_ABOVE:
+            break
+        above.insert(0, line)
+    between = [ln for ln in page[first:end] if ln not in inside and len(ln) <= 300]
+    return above, between
+
+
+def _deepest_with_text(tree: HtmlElement, prefix: str) -> HtmlElement | None:
+    from pressbot.extract.clean import line_key
+
+    found = None
+    for el in tree.iter():
+        if isinstance(el.tag, str) and line_key(el.text_content()).startswith(prefix):
+            found = el  # later in document order = deeper for nested matches
+    return found
+
+
+def widen_to(tree: HtmlElement, hints: Hints, marker: str) -> list[str] | None:
+    """Block lines of the smallest element around a "پڑھیں:" marker that also holds
+    a paragraph before it: for when extraction took the article appended after the
+    marker for the page's own, which sits above it. None if there is none."""
+    from pressbot.extract.clean import line_key
+
+    pruned = prune(tree, hints)
+    mark = _deepest_with_text(pruned, line_key(marker))
+    if mark is None:
+        return None
+    for container in mark.iterancestors():
+        if container.tag in ("html", "body"):
+            return None
+        lines = block_text(container)
+        at = next((i for i, ln in enumerate(lines) if line_key(ln) == line_key(marker)), 0)
+        if any(len(ln) >= 80 for ln in lines[:at]):
+            return lines
+    return None
+
+
+def inline_teasers(
+    tree: HtmlElement, lines: list[str], split: Callable[[str], tuple[str, str] | None]
+) -> list[tuple[str, str | None]]:
+    """ "یہ بھی پڑھیں: <a>title</a>" paragraphs inside the article's own container
+    (beside its paragraphs), which text extraction may drop as link-heavy."""
+    from pressbot.extract.clean import line_key
+
+    starts = [line_key(ln)[:30] for ln in lines if len(ln) >= 80]
+    out: list[tuple[str, str | None]] = []
+    for el in tree.iter("p", "div", "li"):
+        if any(isinstance(d.tag, str) and d.tag in _BLOCK_TAGS for d in el.iterdescendants()):
+            continue  # a box holding paragraphs (an appended article), not one teaser line
+        text = " ".join(el.text_content().split())
+        found = split(text) if len(text) < 300 else None
+        parent = el.getparent()
+        if found is None or parent is None:
+            continue
+        around = line_key(parent.text_content())
+        if not any(start and start in around for start in starts):
+            continue
+        link = el.find(".//a")
+        title = " ".join(link.text_content().split()) if link is not None else ""
+        out.append((title or found[1], link.get("href") if link is not None else None))
+    return out

@@ -20,6 +20,13 @@ _META = etree.XPath("//meta[@content]")
 _CANONICAL = etree.XPath("//link[translate(@rel,'CANONICAL','canonical')='canonical']/@href")
 _HTML_LANG = etree.XPath("/html/@lang")
 _TIME = etree.XPath("//time[@datetime]")
+# Tag links: rel="tag" (WordPress and most CMSs) or a /tag/ path, inside the article
+# or a tags box, and not in a sidebar tag cloud.
+_TAGS = etree.XPath(
+    "//*[self::article or contains(@class,'tags') or contains(@class,'tag-links')]"
+    "//a[contains(concat(' ', normalize-space(@rel), ' '), ' tag ') or contains(@href, '/tag/')]"
+    "[not(ancestor::aside or ancestor::*[contains(@class,'widget') or contains(@class,'sidebar')])]"
+)
 
 
 @dataclass
@@ -133,6 +140,9 @@ def read_structured(tree: HtmlElement) -> Structured:
     _jsonld(tree, out)
     _meta(tree, out)
     out.times = [(t.get("datetime", ""), t.get("class", "")) for t in _TIME(tree)]
+    if not out.keywords:
+        tags = (" ".join(a.text_content().split()) for a in _TAGS(tree))
+        out.keywords = list(dict.fromkeys(t for t in tags if t))
     if not out.published:
         for value, cls in out.times:
             if "updated" not in cls and "modified" not in cls:

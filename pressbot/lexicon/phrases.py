@@ -18,13 +18,17 @@ BOILERPLATE_LINES: dict[str, tuple[str, ...]] = {
         # navigation
         "واپس اوپر جائیں", "اوپر جائیں", "واپس", "سرورق", "ہوم", "صفحہ اول", "اگلا صفحہ",
         "پچھلا صفحہ",
-        "اگلی خبر", "پچھلی خبر", "مزید خبریں", "تازہ ترین", "تازہ ترین خبریں", "مقبول خبریں",
+        "اگلی خبر", "پچھلی خبر", "مزید خبریں", "مزید", "سب دیکھیں",
+        "بریکنگ", "بریکنگ نیوز", "تازہ ترین", "تازہ ترین خبریں", "مقبول خبریں",
         "متعلقہ خبریں", "اہم خبریں",
         # share / follow
         "شیئر کریں", "یہ خبر شیئر کریں", "شیئر", "ہمیں فالو کریں", "فالو کریں",
         "واٹس ایپ", "فیس بک", "ٹویٹر", "ہمارا واٹس ایپ چینل جوائن کریں",
         # page-type headers
         "پریس ریلیز", "خبر کی تفصیل", "پریس ریلیز کی تفصیل",
+        # captions and links around the text
+        "فائل فوٹو", "فوٹو فائل", "اصل خبر کا لنک", "اصل خبر پڑھیں", "مکمل خبر پڑھیں",
+        "تصویر: فائل", "سکرین شاٹ",
     ),
     "en": (
         "go to top", "back to top", "top", "home", "next", "previous", "next post",
@@ -36,14 +40,20 @@ BOILERPLATE_LINES: dict[str, tuple[str, ...]] = {
         "press release detail", "press release details", "press releases", "press release",
         "news detail", "news details", "skip to content", "menu", "search", "back", "go back",
         "back to press releases", "back to news", "email to a friend", "print this page",
-        "print | email", "back print",
+        "print | email", "back print", "more", "more news", "view all", "see all",
+        "file photo", "photo: file", "read the full story", "original story", "source link",
     ),
 }  # fmt: skip
 
 # Lines that are boilerplate by shape (regular expressions, matched case-insensitively
 # against the whole stripped line).
 BOILERPLATE_PATTERNS: tuple[str, ...] = (
-    r"(post\s+)?views?\s*[:：]?\s*[\d,٠-٩۰-۹]+",
+    r"(post\s+|total\s+|page\s+)?(views?|hits|reads|visitors)\s*[:：]?\s*[\d,٠-٩۰-۹]+",
+    # reading-time badges: "خبر پڑھنے کا وقت: 1 منٹ", "3 min read"
+    r"(خبر\s+)?پڑھنے\s+کا\s+وقت\s*[:：]?.{0,20}",
+    r"(reading time\s*[:：]?\s*)?\d+\s*(min|mins|minutes?)\s*(read)?",
+    # news tickers: "تازہ ترین: ...", "Breaking: ..."
+    r"(تازہ ترین|بریکنگ نیوز|بریکنگ|اہم خبر|breaking news|breaking|latest)\s*[:：].{0,200}",
     r"(مناظر|ویوز|دیکھا گیا)\s*[:：]?\s*[\d,٠-٩۰-۹]+(\s*(بار|مرتبہ))?",
     r".{0,80}(©|copyright|all rights reserved|جملہ حقوق محفوظ ہیں|جملہ حقوق).{0,80}",
     # breadcrumbs and menus: short items separated by | » › >
