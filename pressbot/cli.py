@@ -336,6 +336,29 @@ def cmd_warc(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_health(args: argparse.Namespace) -> int:
+    from pressbot.db.store import Store
+    from pressbot.health import boilerplate_report, check_runs
+
+    with Store(_database_url(args)) as store:
+        if args.boilerplate:
+            rows = boilerplate_report(store, args.boilerplate, args.min_share)
+            print(
+                f"lines on >= {args.min_share:.0%} of archived {args.boilerplate} pages "
+                "(share, stored bodies containing it):"
+            )
+            for line, share, leaks in rows[: args.limit]:
+                flag = "  <- in stored bodies" if leaks else ""
+                print(f"  {share:4.0%} {leaks:4d}  {line}{flag}")
+            return EXIT_FAIL if any(leaks for _, _, leaks in rows) else EXIT_OK
+        findings = check_runs(store)
+    for f in findings:
+        print(f"{f.severity:7} {f.source:14} {f.message}")
+    if not findings:
+        print("all sources look healthy")
+    return EXIT_FAIL if any(f.severity == "error" for f in findings) else EXIT_OK
+
+
 # --- export, db ---------------------------------------------------------------------
 def _aware(text: str | None) -> datetime | None:
     if not text:
@@ -556,6 +579,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--since", metavar="DATE", help="only pages fetched since DATE")
     p.add_argument("--database", metavar="URL", help="SQLAlchemy URL")
     p.set_defaults(func=cmd_warc)
+
+    p = sub.add_parser(
+        "health",
+        help="spot sources whose site changed",
+        description="Compare each source's last crawl with its earlier ones "
+        "(listings without article links, jumps in dropped or undated "
+        "records, errors); exits 1 on an error. With --boilerplate SOURCE, "
+        "list lines repeated on most archived pages of that source and how "
+        "many stored bodies still carry them.",
+    )
+    p.add_argument("--boilerplate", metavar="SOURCE", help="repeated-line report for a source")
+    p.add_argument("--min-share", type=float, default=0.6, help="share of pages (default 0.6)")
+    p.add_argument("--limit", type=int, default=30, help="lines to show (default 30)")
+    p.add_argument("--database", metavar="URL", help="SQLAlchemy URL")
+    p.set_defaults(func=cmd_health)
 
     p = sub.add_parser("db", help="schema migrations", description="Database schema migrations.")
     dbsub = p.add_subparsers(dest="action", required=True, metavar="ACTION")
