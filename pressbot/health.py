@@ -13,7 +13,7 @@ from __future__ import annotations
 import statistics
 import zlib
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,7 +64,7 @@ def check_runs(store: Store) -> list[Finding]:
     return findings
 
 
-def _check(source: str, last: CrawlRunRow, earlier: list[CrawlRunRow]) -> list[Finding]:
+def _check(source: str, last: CrawlRunRow, earlier: Sequence[CrawlRunRow]) -> list[Finding]:
     out: list[Finding] = []
     c = last.counts or {}
     if c.get("pages", 0) == 0:
