@@ -176,7 +176,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
             .order_by(RecordRow.source)
         ).all()
     print(f"database: {url}")
-    print(f"{'source':14} {'records':>7} {'dated':>6}  published")
+    print(f"{'source':14} {'records':>7} {'dated':>6}  published (UTC)")
     for source, n, dated, first, last in rows:
         span = f"{first:%Y-%m-%d} .. {last:%Y-%m-%d}" if first and last else "-"
         print(f"{source or '-':14} {n:7d} {dated:6d}  {span}")
