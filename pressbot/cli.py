@@ -417,7 +417,19 @@ def cmd_db(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-# --- parser -------------------------------------------------------------------------
+# --- parser ---
+def _database_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--database",
+        metavar="URL",
+        help="SQLAlchemy URL (default: $PRESSBOT_DATABASE_URL or sqlite:///data/pressbot.db)",
+    )
+
+
+def _source_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--source", action="append", metavar="KEY", help="only this source (repeatable)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pressbot",
@@ -510,7 +522,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="count stored records per source",
         description="Print how many records the database holds per source.",
     )
-    p.add_argument("--database", metavar="URL", help="SQLAlchemy URL")
+    _database_option(p)
     p.set_defaults(func=cmd_summary)
     p = sub.add_parser(
         "ingest",
@@ -523,7 +535,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--source", metavar="KEY", help="source of the pages (default: from the URL)")
     p.add_argument("--text", action="store_true", help="treat files as plain text")
     p.add_argument("--url", help="URL of the page (one file only; default: its file:// URI)")
-    p.add_argument("--database", metavar="URL", help="SQLAlchemy URL")
+    _database_option(p)
     p.add_argument("--deadletter", metavar="FILE", help="dead-letter file")
     p.set_defaults(func=cmd_ingest)
 
@@ -534,7 +546,7 @@ def build_parser() -> argparse.ArgumentParser:
         "What fails again goes back to the dead-letter file.",
     )
     p.add_argument("--file", help="dead-letter file (default: $PRESSBOT_DEADLETTER_PATH)")
-    p.add_argument("--database", metavar="URL", help="SQLAlchemy URL")
+    _database_option(p)
     p.set_defaults(func=cmd_replay)
 
     p = sub.add_parser(
@@ -544,9 +556,9 @@ def build_parser() -> argparse.ArgumentParser:
         "extractor (no network) and store the results; prints how many "
         "records changed.",
     )
-    p.add_argument("--source", action="append", metavar="KEY", help="only this source (repeatable)")
+    _source_option(p)
     p.add_argument("--since", metavar="DATE", help="only pages fetched since DATE (ISO 8601)")
-    p.add_argument("--database", metavar="URL", help="SQLAlchemy URL")
+    _database_option(p)
     p.set_defaults(func=cmd_reextract)
 
     p = sub.add_parser(
@@ -557,7 +569,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--format", choices=["jsonl", "csv", "parquet"], default="jsonl")
     p.add_argument("--output", "-o", metavar="FILE", help="output file (default: standard output)")
-    p.add_argument("--source", action="append", metavar="KEY", help="only this source (repeatable)")
+    _source_option(p)
     p.add_argument("--since", metavar="DATE", help="records stored or changed since DATE")
     p.add_argument("--published-since", metavar="DATE", help="records published since DATE")
     p.add_argument(
@@ -565,7 +577,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="every record, with its cluster_id and is_canonical",
     )
-    p.add_argument("--database", metavar="URL", help="SQLAlchemy URL")
+    _database_option(p)
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser(
@@ -575,9 +587,9 @@ def build_parser() -> argparse.ArgumentParser:
         "gzipped WARC file (readable by `pressbot ingest` and other tools).",
     )
     p.add_argument("output", metavar="FILE", help="output file (.warc.gz)")
-    p.add_argument("--source", action="append", metavar="KEY", help="only this source (repeatable)")
+    _source_option(p)
     p.add_argument("--since", metavar="DATE", help="only pages fetched since DATE")
-    p.add_argument("--database", metavar="URL", help="SQLAlchemy URL")
+    _database_option(p)
     p.set_defaults(func=cmd_warc)
 
     p = sub.add_parser(
@@ -592,20 +604,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--boilerplate", metavar="SOURCE", help="repeated-line report for a source")
     p.add_argument("--min-share", type=float, default=0.6, help="share of pages (default 0.6)")
     p.add_argument("--limit", type=int, default=30, help="lines to show (default 30)")
-    p.add_argument("--database", metavar="URL", help="SQLAlchemy URL")
+    _database_option(p)
     p.set_defaults(func=cmd_health)
 
     p = sub.add_parser("db", help="schema migrations", description="Database schema migrations.")
     dbsub = p.add_subparsers(dest="action", required=True, metavar="ACTION")
     q = dbsub.add_parser("upgrade", help="apply migrations", description="Apply migrations.")
     q.add_argument("revision", nargs="?", default="head")
-    q.add_argument("--database", metavar="URL", help="SQLAlchemy URL")
+    _database_option(q)
     q = dbsub.add_parser(
         "current",
         help="show the applied revision",
         description="Show the database's schema revision.",
     )
-    q.add_argument("--database", metavar="URL", help="SQLAlchemy URL")
+    _database_option(q)
     p.set_defaults(func=cmd_db)
     return parser
 
