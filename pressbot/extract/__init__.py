@@ -186,13 +186,14 @@ def extract_html(
     tree = parse_html(html)
     struct = read_structured(tree)
 
-    lines = main_lines(tree, hints)
-    page = block_text(prune(tree, hints))
+    pruned = prune(tree, hints)  # once: every layer below reads this copy
+    lines = main_lines(pruned, hints)
+    page = block_text(pruned)
     above, between = around_start(page, lines, is_boilerplate)
     marker = next((x for x in above if is_marker(x)), None)
     if marker is not None:
         # Extraction picked the article appended after "پڑھیں:"; the page's own is above.
-        widened = widen_to(tree, hints, marker)
+        widened = widen_to(pruned, marker)
         if widened:
             lines = widened
             above, between = around_start(page, lines, is_boilerplate)

@@ -173,9 +173,9 @@ def content_root(tree: HtmlElement) -> HtmlElement:
         root = parent
 
 
-def main_lines(tree: HtmlElement, hints: Hints) -> list[str]:
-    """Candidate lines of the main text, boilerplate lines not yet removed."""
-    pruned = prune(tree, hints)
+def main_lines(pruned: HtmlElement, hints: Hints) -> list[str]:
+    """Candidate lines of the main text of a pruned page (:func:`prune`),
+    boilerplate lines not yet removed."""
     if hints.body:
         found = pruned.xpath(hints.body)
         if found:
@@ -292,13 +292,12 @@ def _deepest_with_text(tree: HtmlElement, prefix: str) -> HtmlElement | None:
     return found
 
 
-def widen_to(tree: HtmlElement, hints: Hints, marker: str) -> list[str] | None:
+def widen_to(pruned: HtmlElement, marker: str) -> list[str] | None:
     """Block lines of the smallest element around a "پڑھیں:" marker that also holds
     a paragraph before it: for when extraction took the article appended after the
     marker for the page's own, which sits above it. None if there is none."""
     from pressbot.extract.clean import line_key
 
-    pruned = prune(tree, hints)
     mark = _deepest_with_text(pruned, line_key(marker))
     if mark is None:
         return None
