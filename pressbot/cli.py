@@ -7,6 +7,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -50,14 +51,21 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         )
     elif args.mirror_url:
         overrides["PRESSBOT_MIRROR"] = args.mirror_url
-    try:
-        summaries = run_crawl(sources, overrides, spider_args)
-    except KeyError as exc:
-        print(f"pressbot crawl: {exc.args[0]}", file=sys.stderr)
+    unknown = [key for key in sources if key not in set(iter_keys())]
+    if unknown:
+        print(f"pressbot crawl: unknown source(s): {', '.join(unknown)}", file=sys.stderr)
         return EXIT_USAGE
+    try:
+        if args.jobs > 1 and len(sources) > 1:
+            summaries = _crawl_in_processes(sources, args.jobs, overrides, args.refresh)
+        else:
+            summaries = run_crawl(sources, overrides, spider_args)
     finally:
         if server is not None:
             server.stop()
+    if args.summary_json:
+        Path(args.summary_json).write_text(json.dumps([asdict(x) for x in summaries]), "utf-8")
+        return EXIT_OK
     print(format_summary(summaries))
     dead = sum(s.deadletter for s in summaries)
     if dead:
@@ -68,6 +76,43 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         )
         return EXIT_FAIL
     return EXIT_OK
+
+
+def _crawl_in_processes(
+    sources: list[str], jobs: int, overrides: dict[str, Any], refresh: bool
+) -> list[Any]:
+    """Crawl the sources in ``jobs`` processes (one Scrapy process keeps one core
+    busy; extraction is CPU-bound), sharing the database; one summary per source."""
+    import subprocess
+    import tempfile
+
+    from pressbot.crawl import SourceSummary
+
+    groups = [sources[i::jobs] for i in range(jobs) if sources[i::jobs]]
+    settings = [arg for name, value in overrides.items() for arg in ("-s", f"{name}={value}")]
+    with tempfile.TemporaryDirectory() as tmp:
+        procs = []
+        for n, group in enumerate(groups):
+            out = Path(tmp) / f"{n}.json"
+            cmd = [
+                sys.executable,
+                "-m",
+                "pressbot.cli",
+                "crawl",
+                *group,
+                *settings,
+                "--summary-json",
+                str(out),
+                *(["--refresh"] if refresh else []),
+            ]
+            procs.append((subprocess.Popen(cmd), out))
+        summaries = []
+        for proc, out in procs:
+            proc.wait()
+            if out.exists():
+                summaries += [SourceSummary(**d) for d in json.loads(out.read_text("utf-8"))]
+    order = {key: i for i, key in enumerate(sources)}
+    return sorted(summaries, key=lambda x: order[x.source])
 
 
 # --- extract ------------------------------------------------------------------------
@@ -463,6 +508,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--mirror-day", type=int, default=1, metavar="N", help="mirror day to serve (default 1)"
     )
     p.add_argument("--mirror-root", metavar="DIR", help=argparse.SUPPRESS)
+    p.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=1,
+        metavar="N",
+        help="crawl in N processes (sources split between them; default 1)",
+    )
+    p.add_argument("--summary-json", metavar="FILE", help=argparse.SUPPRESS)
     p.add_argument(
         "--refresh",
         action="store_true",

@@ -212,3 +212,15 @@ def test_separate_processes_share_one_database(
     assert not list(tmp_path.glob("*.jsonl")), "nothing may be dead-lettered"
     assert len(_records(db_url)) == len([a for a in manifest["articles"] if 1 in a["days"]])
     _assert_clusters(db_url, manifest)
+
+
+def test_crawl_in_two_processes(
+    mirror: MirrorServer, sqlite_url: str, manifest: dict[str, Any], tmp_path: Any
+) -> None:
+    """`pressbot crawl --jobs 2` splits the sources between two processes (both
+    cores) and stores the same thing as one process."""
+    result = _crawl(mirror, sqlite_url, tmp_path, "--jobs", "2")
+    for source in ("daily_mumtaz", "hamariweb", "kp_police", "nhsrc"):
+        assert source in result.stdout
+    assert len(_records(sqlite_url)) == len([a for a in manifest["articles"] if 1 in a["days"]])
+    _assert_clusters(sqlite_url, manifest)
