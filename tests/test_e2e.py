@@ -92,6 +92,7 @@ def test_scrapy_list_shows_every_source() -> None:
     result = scrapy("list")
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["daily_mumtaz", "hamariweb", "kp_police", "nhsrc"]
+    assert "several spiders with the same name" not in result.stderr
 
 
 def test_whole_mirror_stored_once_then_nothing_new(

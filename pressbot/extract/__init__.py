@@ -139,6 +139,9 @@ def _finish(
     keywords: list[str] | None = None,
 ) -> Record:
     body = normalize_display("\n\n".join(cleaned.body))
+    if not cleaned.title and cleaned.title_en:
+        # A bilingual page that lost its Urdu headline still has a headline.
+        cleaned.title = cleaned.title_en
     rec = Record(
         url=url,
         canonical_url=canonical,

@@ -22,3 +22,6 @@ for _source in all_sources():
     )
     SPIDERS[_source.key] = _cls
     globals()[_cls.__name__] = _cls
+
+# The loop variables would make Scrapy's loader see the last class twice.
+del _cls, _source
