@@ -256,8 +256,10 @@ def extract_html(
         canonical=canonical,
         source=source,
         fetched_at=fetched_at,
-        published=parse_date(struct.published, now=now, tz=tz) if struct.published else None,
-        updated=parse_date(struct.modified, now=now, tz=tz) if struct.modified else None,
+        # Parsed without "now", so that a date in the future reaches the check in
+        # _finish and is rejected with its reason rather than silently dropped.
+        published=parse_date(struct.published, tz=tz) if struct.published else None,
+        updated=parse_date(struct.modified, tz=tz) if struct.modified else None,
         author=struct.author,
         keywords=struct.keywords or None,
     )

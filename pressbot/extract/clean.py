@@ -278,7 +278,10 @@ def clean_lines(lines: list[str], opts: CleanOptions) -> Cleaned:
 
     body: list[str] = []
     for line in lines:
-        if _take_label(line, out, opts) or _take_date_line(line, out, opts):
+        # Above the first paragraph a relative stamp ("2 گھنٹے پہلے") dates the page;
+        # inside the text it is about the story.
+        head = not any(len(b) >= BODY_MIN for b in body)
+        if _take_label(line, out, opts) or _take_date_line(line, out, opts, relative=head):
             continue
         if any(_same_text(line, t) for t in opts.known_titles):
             # A known title seen again (an <h1> kept by the extractor); an English
