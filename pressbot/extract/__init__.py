@@ -23,6 +23,7 @@ from pressbot.extract.clean import (
     is_latin,
     is_marker,
     line_key,
+    looks_cut_off,
     read_head,
     scan_labels,
     split_teaser,
@@ -107,7 +108,8 @@ def _choose_title(
         return strong, h1 or page_title
     # The page's only <h1>, if it reads like a headline (four words or more), is
     # one; a logo or a page-type header ("Press Release") is not.
-    sole_h1 = len(tree.xpath("//h1")) == 1 and h1 is not None and len(h1.split()) >= 4
+    h1s = tree.xpath("//h1")
+    sole_h1 = len(h1s) == 1 and h1 is not None and len(h1.split()) >= 4 and not _is_logo(h1s[0])
     weak = ((h1, bool(hints.title) or sole_h1), (struct.title, False), (page_title, False))
     for candidate, trusted in weak:
         title = _title_from(Structured(), candidate, sites)
@@ -118,6 +120,17 @@ def _choose_title(
 
 def _titles(cleaned: Cleaned) -> tuple[str, ...]:
     return tuple(t for t in (cleaned.title, cleaned.title_en) if t)
+
+
+_LOGO = re.compile(r"logo|brand|site-?(name|title)|masthead|navbar", re.IGNORECASE)
+
+
+def _is_logo(el: HtmlElement) -> bool:
+    """An <h1> that is the site's name: marked as logo/brand, or inside the page header."""
+    for node in (el, *el.iterancestors()):
+        if _LOGO.search(f"{node.get('class', '')} {node.get('id', '')}") or node.tag == "header":
+            return True
+    return False
 
 
 def _text_of(tree: HtmlElement, xpath: str) -> str | None:
@@ -237,6 +250,10 @@ def extract_html(
     cleaned.title = cleaned.title or head.title
     if page_is_urdu:
         cleaned.title_en = cleaned.title_en or head.title_en
+    cleaned.agency = cleaned.agency or head.agency
+    cleaned.author = cleaned.author or head.author
+    cleaned.keywords = cleaned.keywords or head.keywords
+    cleaned.is_excerpt = looks_cut_off(cleaned)
     cleaned.published_at = cleaned.published_at or head.published_at
     cleaned.updated_at = cleaned.updated_at or head.updated_at
     if cleaned.published_at is None or cleaned.updated_at is None:

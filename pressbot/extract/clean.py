@@ -26,7 +26,7 @@ from pressbot.lexicon.phrases import (
 from pressbot.text.dates import find_date, parse_dateline
 from pressbot.text.urdu import urdu_ratio
 
-_STRIP = " \t\u00a0:：-–—|•·»«›‹>*#.\u06d4\u060c"
+_STRIP = " \t\u00a0:：-–—|•·»«›‹>*#.\u06d4\u060c←→⟵⟶"
 _SPACES = re.compile(r"\s+")
 _BOILER_RE = re.compile("|".join(f"(?:{p})" for p in BOILERPLATE_PATTERNS), re.IGNORECASE)
 _BOILER_SET = frozenset(p for phrases in BOILERPLATE_LINES.values() for p in phrases)
@@ -48,6 +48,7 @@ _TEASER_RE = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"\w+")
+_BYLINE_SPLIT = re.compile(r"\s[|•·]\s")
 _ENDS_IN_NUMBER = re.compile(r"[\d٠-٩۰-۹]\s*$")
 _CREDIT = re.compile(r"[(\[]\s*([^()\[\]\d]{2,30}?)\s*[)\]]\s*[۔.]?")
 _SENTENCE_END = re.compile(r"[۔.؟?!”\"'’)\]]\s*$")
@@ -138,6 +139,11 @@ def _split_appended(lines: list[str], opts: CleanOptions) -> tuple[list[str], li
         if not rest:
             i += 1
             continue
+        if kept and tail and parse_dateline(tail[0]) is not None:
+            # "پڑھیں: <title>" followed by a paragraph opening with a dateline: a whole
+            # second article starts here, not a teaser inside this one.
+            related.extend(_appended_articles([rest, *tail], opts))
+            return kept, related
         related.append(Related(title=rest, url=opts.links.get(line_key(rest))))
         i += 1
     return kept, related
@@ -223,7 +229,9 @@ def read_head(lines: list[str], opts: CleanOptions) -> Cleaned:
     is the headline. A relative stamp ("2 گھنٹے پہلے") counts here: next to the
     headline it dates the page."""
     out = Cleaned()
-    for line in lines:
+    # A byline packs several items in one line: "نمائندہ خصوصی | 3 گھنٹے قبل".
+    parts = [p.strip() for line in lines for p in _BYLINE_SPLIT.split(line)]
+    for line in [*lines, *(p for p in parts if p and p not in lines)]:
         if is_boilerplate(line, opts.slogans) or _TEASER_RE.match(line):
             continue
         if _take_label(line, out, opts) or _take_date_line(line, out, opts, relative=True):
@@ -315,11 +323,13 @@ def clean_lines(lines: list[str], opts: CleanOptions) -> Cleaned:
         body.pop()
 
     out.body = body
-    # An excerpt stops mid-sentence and names where the rest is.
-    if (
-        body
-        and (out.agency or out.related)
-        and (_TRUNCATED.search(body[-1]) or not _SENTENCE_END.search(body[-1]))
-    ):
-        out.is_excerpt = True
+    out.is_excerpt = looks_cut_off(out)
     return out
+
+
+def looks_cut_off(c: Cleaned) -> bool:
+    """An excerpt stops mid-sentence and names where the rest is (an agency or source
+    label, or a link to the full story)."""
+    last = c.body[-1] if c.body else ""
+    stops_short = bool(_TRUNCATED.search(last)) or not _SENTENCE_END.search(last)
+    return bool(last) and bool(c.agency or c.related) and stops_short

@@ -199,7 +199,8 @@ def main_lines(pruned: HtmlElement, hints: Hints) -> list[str]:
     # On table layouts trafilatura flattens each cell into one line (title and
     # paragraphs run together) and keeps the page chrome around it; and on some it
     # finds nothing. Then the paragraphs' own container is the better source.
-    if total < FALLBACK_BELOW or in_tables > total / 2:
+    longest = max(raw, key=len, default="")
+    if total < FALLBACK_BELOW or in_tables > total / 2 or longest.startswith("|"):
         return block_text(content_root(pruned))
     return [cell for ln in raw for cell in _cells(ln)]
 
@@ -267,11 +268,18 @@ def around_start(
     and its first paragraph) -- where headlines and date stamps sit."""
     if not lines:
         return [], []
-    first = _find(page, lines[0])
-    if first is None:
-        return [], []
+    # Anchor on the first paragraph (unambiguous), then step back to the text's first
+    # line: a short first line ("سکھر") also occurs in menus further up the page.
     para = next((ln for ln in lines if len(ln) >= 100), lines[0])
-    end = _find(page, para, first) or first
+    end = _find(page, para)
+    if end is None:
+        return [], []
+    from pressbot.extract.clean import line_key
+
+    key = line_key(lines[0])
+    first = next((i for i in range(end, -1, -1) if line_key(page[i]) == key), None)
+    if first is None:
+        first = _find(page, lines[0]) or end
     inside = set(lines)
     above: list[str] = []
     for line in reversed(page[max(0, first - HEAD_ZONE) : first]):

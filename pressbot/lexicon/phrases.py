@@ -28,6 +28,7 @@ BOILERPLATE_LINES: dict[str, tuple[str, ...]] = {
         "پریس ریلیز", "خبر کی تفصیل", "پریس ریلیز کی تفصیل",
         # captions and links around the text
         "فائل فوٹو", "فوٹو فائل", "اصل خبر کا لنک", "اصل خبر پڑھیں", "مکمل خبر پڑھیں",
+        "مکمل خبر اصل ویب سائٹ پر پڑھیں", "مکمل خبر یہاں پڑھیں", "خبر کا لنک",
         "تصویر: فائل", "سکرین شاٹ",
     ),
     "en": (
@@ -49,6 +50,10 @@ BOILERPLATE_LINES: dict[str, tuple[str, ...]] = {
 # against the whole stripped line).
 BOILERPLATE_PATTERNS: tuple[str, ...] = (
     r"(post\s+|total\s+|page\s+)?(views?|hits|reads|visitors)\s*[:：]?\s*[\d,٠-٩۰-۹]+",
+    # photo credits: "فوٹو: سکھر پولیس", "Photo: APP"
+    r"(فوٹو|تصویر|بشکریہ فوٹو|photo|image|picture|file photo)\s*[:：].{0,60}",
+    # share bars glued together: "Share on FacebookShare on Twitter"
+    r"((share|tweet|pin)\s*(on|via)?\s*(facebook|twitter|whatsapp|linkedin|x|email|pinterest|telegram)\s*)+",
     # reading-time badges: "خبر پڑھنے کا وقت: 1 منٹ", "3 min read"
     r"(خبر\s+)?پڑھنے\s+کا\s+وقت\s*[:：]?.{0,20}",
     r"(reading time\s*[:：]?\s*)?\d+\s*(min|mins|minutes?)\s*(read)?",

@@ -66,7 +66,8 @@ AGENCIES: Final[frozenset[str]] = frozenset(
         "اے پی پی", "آن لائن", "این این آئی", "پی پی آئی", "آئی این پی", "ثنا نیوز",
         "نیوز ڈیسک", "ویب ڈیسک", "مانیٹرنگ ڈیسک", "نمائندہ خصوصی", "نمائندہ", "نامہ نگار",
         "اسٹاف رپورٹر", "سٹاف رپورٹر", "خبر نگار", "ایجنسیاں", "رائٹرز", "اے ایف پی",
-        "شنہوا", "بی بی سی", "سی آر آئی", "کامرس رپورٹر", "پ ر",
+        "شنہوا", "بی بی سی", "سی آر آئی", "کامرس رپورٹر", "پ ر", "بیورو رپورٹ", "بیورو",
+        "کرائم رپورٹر", "سپورٹس ڈیسک", "ایجنسیز",
         "app", "ppi", "nni", "inp", "online", "reuters", "afp", "ap", "xinhua", "app/ppi",
         "news desk", "web desk", "monitoring desk", "staff reporter", "our correspondent",
         "correspondent", "press release", "pr",
@@ -76,7 +77,7 @@ AGENCIES: Final[frozenset[str]] = frozenset(
 # Any of these words inside the parentheses marks a desk or reporter credit.
 AGENCY_KEYWORDS: Final[frozenset[str]] = frozenset(
     {
-        "ڈیسک", "نمائندہ", "رپورٹر", "نگار", "نیوز", "ایجنسی", "ایجنسیاں",
+        "ڈیسک", "نمائندہ", "رپورٹر", "نگار", "نیوز", "ایجنسی", "ایجنسیاں", "بیورو", "رپورٹ",
         "desk", "reporter", "correspondent", "news", "agency", "agencies",
     }
 )
