@@ -45,10 +45,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import dedup_data
 
 from pressbot.db.models import Base
-from pressbot.db.near import is_same_story
 from pressbot.dedup import decide, minhash
 from pressbot.dedup.decide import MemoryLshIndex, SqlLshIndex, fact_change, same_story
 from pressbot.dedup.keys import record_keys
+from pressbot.dedup.story import is_same_story
 from pressbot.text.urdu import match_key
 
 KS = (2, 3, 4, 5)

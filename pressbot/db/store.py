@@ -37,8 +37,8 @@ from pressbot.db.models import (
     VersionRow,
     utcnow,
 )
-from pressbot.db.near import is_same_story
 from pressbot.dedup.decide import SqlLshIndex
+from pressbot.dedup.story import is_same_story
 from pressbot.items import Record, Related
 from pressbot.text.urdu import match_key
 from pressbot.urls import url_key
@@ -292,7 +292,7 @@ class Store:
             if chash in by_hash:
                 found, kind = ("stored", by_hash[chash]), "exact_duplicate"
             elif chash in batch_hash:
-                found, kind = _leader(target, batch_hash[chash]), "exact_duplicate"
+                found, kind = target[batch_hash[chash]], "exact_duplicate"
             elif self.near:
                 for rid in stored[n]:
                     cluster_id, other = bodies.get(rid, (None, ""))
@@ -303,7 +303,7 @@ class Store:
                     for m in _batch_candidates(record.band_keys, batch_keys):
                         other_key = new[m][0].match_key or match_key(new[m][1]["body"])
                         if is_same_story(key, other_key):
-                            found, kind = _leader(target, m), "near_duplicate"
+                            found, kind = target[m], "near_duplicate"
                             break
             target.append(found or ("batch", n))
             outcome.append(kind)
@@ -400,11 +400,6 @@ _CHUNK = 900  # bound parameters per IN (...) query
 def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
-
-
-def _leader(target: list[tuple[str, int]], n: int) -> tuple[str, int]:
-    """Where page ``n`` of the batch went (a stored cluster, or itself as a leader)."""
-    return target[n]
 
 
 def _stored_clusters_by_hash(s: Session, hashes: set[str]) -> dict[str, int]:
