@@ -26,6 +26,10 @@ PRESSBOT_DEADLETTER_PATH = os.environ.get("PRESSBOT_DEADLETTER_PATH", "data/dead
 # Skip article pages already stored (unless a feed or sitemap says they changed)
 # and stop paginating a listing once a page brings nothing new.
 PRESSBOT_INCREMENTAL = os.environ.get("PRESSBOT_INCREMENTAL", "1") not in ("0", "false", "no")
+# PostgreSQL: seconds a session may sit idle inside a transaction, or wait for a lock,
+# before the server ends it. A worker cut off mid-transaction (a network partition the
+# server does not notice) would otherwise hold the dedup lock and stall every worker.
+PRESSBOT_DB_TIMEOUT = int(os.environ.get("PRESSBOT_DB_TIMEOUT", "60"))
 # Rows written per transaction by the store pipeline.
 PRESSBOT_STORE_BATCH = int(os.environ.get("PRESSBOT_STORE_BATCH", "200"))
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -144,12 +145,15 @@ def test_database_outage_mid_crawl_then_replay(pg_url: str, tmp_path: Path) -> N
     dead = tmp_path / "dead.jsonl"
 
     with MirrorServer(MIRROR_ROOT, delay=0.15) as mirror:
+        # A connection cut mid-transaction may still look alive to the server; a short
+        # timeout ends such a transaction (and the dedup lock it holds) in seconds.
         proc = subprocess.Popen(
             _crawl_cmd(mirror.url, via_proxy, dead),
             cwd=REPO,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
+            env={**os.environ, "PRESSBOT_DB_TIMEOUT": "5"},
         )
         deadline = time.monotonic() + 120
         while _count(direct) < 4 and time.monotonic() < deadline and proc.poll() is None:

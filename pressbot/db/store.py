@@ -85,7 +85,24 @@ def make_engine(url: str) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE" if _WRITING.get() else "BEGIN")
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    from pressbot.settings import PRESSBOT_DB_TIMEOUT
+
+    ms = PRESSBOT_DB_TIMEOUT * 1000
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        connect_args={
+            # A transaction left open by a vanished client is ended by the server, and
+            # a writer waiting for the dedup lock gives up (its batch is dead-lettered)
+            # rather than waiting forever.
+            "options": f"-c idle_in_transaction_session_timeout={ms} -c lock_timeout={ms}",
+            # Notice dead peers on idle connections.
+            "keepalives": 1,
+            "keepalives_idle": 30,
+            "keepalives_interval": 10,
+            "keepalives_count": 3,
+        },
+    )
 
 
 def row_values(record: Record) -> dict[str, Any]:
