@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pressbot.db.models import RecordRow
+from pressbot.db.models import ClusterRow, RecordRow, VersionRow
 from pressbot.db.store import Store
 from pressbot.items import Record, Related
 
@@ -62,13 +62,37 @@ def test_naive_datetimes_are_refused(sqlite_url: str) -> None:
         store.upsert([_record(1, published_at=datetime(2023, 1, 1))])
 
 
-def test_known_and_hash_owner(db_url: str) -> None:
+def test_known_pages(db_url: str) -> None:
     with Store(db_url) as store:
         store.upsert([_record(1), _record(2)])
         known = store.known(["https://x.pk/news/1", "https://x.pk/news/3"])
         assert list(known) == ["https://x.pk/news/1"]
         assert known["https://x.pk/news/1"].content_hash == "h1-متن"
-        assert (
-            store.hash_owner("h1-متن", exclude_key="https://x.pk/news/2") == "https://x.pk/news/1"
+
+
+def test_copies_join_a_story_and_updates_keep_versions(db_url: str) -> None:
+    with Store(db_url) as store:
+        original = _record(1, kind="police", source="kp")
+        copy = _record(
+            2,
+            kind="news",
+            source="x",
+            content_hash=original.content_hash,
+            published_at=datetime(2023, 9, 3, tzinfo=PKT),
         )
-        assert store.hash_owner("h1-متن", exclude_key="https://x.pk/news/1") is None
+        assert store.upsert([copy]) == ["new"]
+        assert store.upsert([original]) == ["exact_duplicate"]
+        with Session(store.engine) as s:
+            rows = {r.url: r for r in s.scalars(select(RecordRow))}
+            cluster = s.get(ClusterRow, rows[original.url].cluster_id)
+        assert rows[original.url].cluster_id == rows[copy.url].cluster_id
+        # The police release is the story's canonical record, though the copy is older.
+        assert cluster is not None and cluster.canonical_record_id == rows[original.url].id
+        assert cluster.size == 2
+
+        assert store.upsert([_record(1, body="نیا متن", kind="police", source="kp")]) == ["updated"]
+        with Session(store.engine) as s:
+            versions = s.scalars(select(VersionRow)).all()
+            row = s.scalars(select(RecordRow).where(RecordRow.url == original.url)).one()
+        assert [(v.version, v.body) for v in versions] == [(1, "متن 1")]
+        assert row.version == 2 and row.body == "نیا متن 1"

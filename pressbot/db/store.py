@@ -172,27 +172,10 @@ class Store:
                     }
         return out
 
-    def hash_owner(self, content_hash: str, exclude_key: str) -> str | None:
-        """The url_key of another stored page with this exact content, if any."""
-        with Session(self.engine) as s:
-            return s.scalar(
-                select(RecordRow.url_key)
-                .where(RecordRow.content_hash == content_hash, RecordRow.url_key != exclude_key)
-                .limit(1)
-            )
-
     def count(self) -> int:
         with Session(self.engine) as s:
             return s.scalar(select(func.count()).select_from(RecordRow)) or 0
 
-    def iter_rows(self, source: Sequence[str] | None = None) -> Iterator[RecordRow]:
-        with Session(self.engine) as s:
-            q = select(RecordRow).order_by(RecordRow.id)
-            if source:
-                q = q.where(RecordRow.source.in_(source))
-            yield from s.scalars(q.execution_options(yield_per=500))
-
-    # --- the raw archive ----------------------------------------------------------
     def archive(self, pages: Sequence[dict[str, Any]], *, skip_existing: bool = False) -> int:
         """Append raw pages (see pressbot.archive.page_values) in one transaction;
         ``skip_existing`` leaves out pages already archived (same URL, fetch time
