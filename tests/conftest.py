@@ -98,3 +98,22 @@ def pressbot(*args: str, **kwargs: Any) -> subprocess.CompletedProcess[str]:
 
 def scrapy(*args: str, **kwargs: Any) -> subprocess.CompletedProcess[str]:
     return run([sys.executable, "-m", "scrapy", *args], **kwargs)
+
+
+def crawl_mirror(
+    mirror_url: str, db: str, tmp: Path, *extra: str
+) -> subprocess.CompletedProcess[str]:
+    """`pressbot crawl` of every source against a mirror server; must succeed."""
+    result = pressbot(
+        "crawl",
+        "--mirror-url",
+        mirror_url,
+        "--database",
+        db,
+        "--log-level",
+        "WARNING",
+        *extra,
+        env={"PRESSBOT_DEADLETTER_PATH": str(tmp / "dead.jsonl")},
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result

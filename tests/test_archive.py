@@ -10,22 +10,12 @@ from sqlalchemy.orm import Session
 
 from pressbot.db.models import RecordRow
 from pressbot.mirror import MirrorServer
-from tests.conftest import MIRROR_ROOT, pressbot
+from tests.conftest import MIRROR_ROOT, crawl_mirror, pressbot
 
 
 def _crawl(db: str, tmp: Path) -> None:
     with MirrorServer(MIRROR_ROOT) as mirror:
-        result = pressbot(
-            "crawl",
-            "--mirror-url",
-            mirror.url,
-            "--database",
-            db,
-            "--log-level",
-            "WARNING",
-            env={"PRESSBOT_DEADLETTER_PATH": str(tmp / "dead.jsonl")},
-        )
-    assert result.returncode == 0, result.stderr[-2000:]
+        crawl_mirror(mirror.url, db, tmp)
 
 
 def _export(db: str) -> dict[str, dict[str, object]]:

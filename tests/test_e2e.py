@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from pressbot.db.models import ClusterRow, CrawlRunRow, PageRow, RecordRow, VersionRow
 from pressbot.mirror import MirrorServer
 from pressbot.urls import url_key
-from tests.conftest import pressbot, scrapy
+from tests.conftest import crawl_mirror, pressbot, scrapy
 
 BOILERPLATE = ("Go To Top", "اپنا تبصرہ بھیجیں", "Post Views", "Press Release Detail")
 
@@ -45,19 +45,7 @@ def _count(db: str, model: Any) -> int:
 
 
 def _crawl(mirror: MirrorServer, db: str, tmp: Any, *extra: str) -> Any:
-    result = pressbot(
-        "crawl",
-        "--mirror-url",
-        mirror.url,
-        "--database",
-        db,
-        "--log-level",
-        "WARNING",
-        *extra,
-        env={"PRESSBOT_DEADLETTER_PATH": str(tmp / "dead.jsonl")},
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return result
+    return crawl_mirror(mirror.url, db, tmp, *extra)
 
 
 def _assert_clusters(db: str, manifest: dict[str, Any]) -> None:
