@@ -202,7 +202,8 @@ def _take_label(line: str, out: Cleaned, opts: CleanOptions) -> bool:
         f for lab, f in _LABEL_FIELD.items() if lab.casefold() == label
     )
     if fld in ("published_at", "updated_at"):
-        found = find_date(value, now=opts.now, tz=opts.tz)
+        # "25 مئی 2025 | 08:40 PM": date and time in one stamp, split by a bar.
+        found = find_date(_BYLINE_SPLIT.sub(" ", value), now=opts.now, tz=opts.tz)
         if found is None:
             # "تاریخ: ..." that is no date is a sentence about history, not a label.
             if fld == "published_at" and label in ("تاریخ", "date"):
