@@ -6,13 +6,20 @@ import argparse
 import json
 import os
 import sys
+import traceback
 from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+from pressbot.errors import (
+    EXIT_FAIL,
+    EXIT_OK,
+    EXIT_SIGINT,
+    EXIT_USAGE,
+    PressbotError,
+)
 
 
 def _print_json(obj: Any, *, pretty: bool) -> None:
@@ -463,6 +470,12 @@ def cmd_db(args: argparse.Namespace) -> int:
 
 
 # --- parser ---
+def _version() -> str:
+    from pressbot import __version__
+
+    return __version__
+
+
 def _database_option(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--database",
@@ -480,6 +493,10 @@ def build_parser() -> argparse.ArgumentParser:
         prog="pressbot",
         description="Crawl, clean, deduplicate and store Urdu and bilingual press releases.",
     )
+    parser.add_argument(
+        "--debug", action="store_true", help="print tracebacks of errors (default: one line)"
+    )
+    parser.add_argument("--version", action="version", version=f"pressbot {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser(
@@ -673,14 +690,57 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _database_option(q)
     p.set_defaults(func=cmd_db)
+    for command in sub.choices.values():
+        # `pressbot crawl --debug` as well as `pressbot --debug crawl`.
+        command.add_argument(
+            "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+        )
     return parser
 
 
+def _one_line(exc: BaseException) -> str:
+    """An exception as one line, with any database password masked."""
+    from pressbot.redact import redact
+
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return redact(text)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    """Run one command. Errors end as one line on stderr and the documented exit
+    code (README, "Exit codes"); ``--debug`` adds the traceback."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "pressbot.settings")
-    result: int = args.func(args)
+    prog = f"pressbot {args.command}"
+    try:
+        result: int = args.func(args)
+    except PressbotError as exc:
+        if args.debug:
+            traceback.print_exc()
+        print(f"{prog}: {_one_line(exc)}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print(f"{prog}: interrupted", file=sys.stderr)
+        return EXIT_SIGINT
+    except Exception as exc:
+        if args.debug:
+            traceback.print_exc()
+        print(
+            f"{prog}: {type(exc).__name__}: {_one_line(exc)} (run with --debug for details)",
+            file=sys.stderr,
+        )
+        return _exit_code_for(exc)
     return result
+
+
+def _exit_code_for(exc: Exception) -> int:
+    """Configuration mistakes that surface as library errors are usage errors."""
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    if isinstance(exc, ArgumentError | NoSuchModuleError):
+        return EXIT_USAGE
+    return EXIT_FAIL
 
 
 if __name__ == "__main__":
