@@ -55,18 +55,57 @@ class StorePipeline(CountingPipeline):
                 self.store = Store(self.database_url)
             outcomes = self.store.upsert(batch)
         except Exception as exc:
-            logger.error(
-                "could not store %d records (%s); kept in %s", len(batch), exc, self.deadletter_path
+            if len(batch) == 1 or _database_down(exc):
+                self._deadletter(batch, exc)
+                return
+            # One bad record must not cost the batch: store them one by one, so
+            # only the record the database refuses is kept aside.
+            logger.warning(
+                "could not store a batch of %d records (%s); storing them one by one",
+                len(batch),
+                exc,
             )
-            deadletter.append(self.deadletter_path, batch, exc)
-            for rec in batch:
-                self.count(rec, "deadletter")
-            self.stats.inc_value("pressbot/deadletter", len(batch))
+            for record in batch:
+                self.buffer.append(record)
+                self.flush()
             return
         for rec, outcome in zip(batch, outcomes, strict=True):
             self.count(rec, outcome)
+
+    def _deadletter(self, batch: list[Record], exc: Exception) -> None:
+        logger.error(
+            "could not store %d record(s) (%s); kept in %s", len(batch), exc, self.deadletter_path
+        )
+        try:
+            deadletter.append(self.deadletter_path, batch, exc, database=self.database_url)
+        except Exception as write_exc:
+            # Nowhere left to keep them: say so loudly; the crawl frontier still
+            # holds their pages, so the next run fetches them again.
+            logger.critical(
+                "could not write %d record(s) to the dead-letter file %s: %s",
+                len(batch),
+                self.deadletter_path,
+                write_exc,
+            )
+            for rec in batch:
+                self.count(rec, "deadletter_write_failed")
+            return
+        for rec in batch:
+            self.count(rec, "deadletter")
+        self.stats.inc_value("pressbot/deadletter", len(batch))
 
     def close_spider(self) -> None:
         self.flush()
         if self.store is not None:
             self.store.close()
+
+
+def _database_down(exc: BaseException) -> bool:
+    """The database itself is unreachable (not one record's fault): retrying record by
+    record would only wait for the same timeout once per record."""
+    from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    return isinstance(exc, OperationalError | InterfaceError | DisconnectionError | PoolTimeout)

@@ -19,6 +19,7 @@ from pressbot.errors import (
     EXIT_SIGINT,
     EXIT_USAGE,
     PressbotError,
+    UsageError,
 )
 
 
@@ -39,16 +40,40 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     from pressbot.mirror import DEFAULT_ROOT, MirrorServer
     from pressbot.sources import iter_keys
 
+    if args.worker_of is not None:
+        _die_with_parent(args.worker_of)
     sources = args.sources or list(iter_keys())
+    unknown = [key for key in sources if key not in set(iter_keys())]
+    if unknown:
+        raise UsageError(
+            f"unknown source(s): {', '.join(unknown)} (known: {', '.join(iter_keys())})"
+        )
     overrides: dict[str, Any] = {}
     if args.database:
         overrides["PRESSBOT_DATABASE_URL"] = args.database
     if args.log_level:
         overrides["LOG_LEVEL"] = args.log_level
+    if args.max_minutes is not None:
+        overrides["PRESSBOT_MAX_MINUTES"] = str(args.max_minutes)
     for item in args.set or []:
-        name, _, value = item.partition("=")
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise UsageError(f"-s {item!r}: expected NAME=VALUE")
         overrides[name] = value
-    spider_args = {"refresh": "1"} if args.refresh else {}
+    if args.mirror_url:
+        overrides["PRESSBOT_MIRROR"] = args.mirror_url
+    spider_args: dict[str, str] = {}
+    if args.refresh:
+        spider_args["refresh"] = "1"
+    if args.retry_failed:
+        spider_args["retry_failed"] = "1"
+    if args.max_pages is not None:
+        spider_args["max_pages"] = str(args.max_pages)
+    database = _check_crawl_settings(overrides)
+    if args.worker_of is None:
+        # Connect and migrate once, here: workers then start on a current schema,
+        # and an unreachable database stops the run before any request is sent.
+        _open_database(database)
     server = None
     if args.mirror:
         server = MirrorServer(Path(args.mirror_root or DEFAULT_ROOT), day=args.mirror_day).start()
@@ -56,70 +81,175 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         print(
             f"serving the bundled mirror (day {args.mirror_day}) at {server.url}", file=sys.stderr
         )
-    elif args.mirror_url:
-        overrides["PRESSBOT_MIRROR"] = args.mirror_url
-    unknown = [key for key in sources if key not in set(iter_keys())]
-    if unknown:
-        print(f"pressbot crawl: unknown source(s): {', '.join(unknown)}", file=sys.stderr)
-        return EXIT_USAGE
     try:
         if args.jobs > 1 and len(sources) > 1:
-            summaries = _crawl_in_processes(sources, args.jobs, overrides, args.refresh)
+            result = _crawl_in_processes(sources, args.jobs, overrides, spider_args)
         else:
-            summaries = run_crawl(sources, overrides, spider_args)
+            result = run_crawl(sources, overrides, spider_args)
     finally:
         if server is not None:
             server.stop()
     if args.summary_json:
-        Path(args.summary_json).write_text(json.dumps([asdict(x) for x in summaries]), "utf-8")
-        return EXIT_OK
-    print(format_summary(summaries))
-    dead = sum(s.deadletter for s in summaries)
+        Path(args.summary_json).write_text(
+            json.dumps(
+                {"signum": result.signum, "summaries": [asdict(x) for x in result.summaries]}
+            ),
+            "utf-8",
+        )
+        return result.exit_code
+    print(format_summary(result.summaries))
+    dead = sum(s.deadletter for s in result.summaries)
     if dead:
         print(
             f"\n{dead} record(s) could not be stored and were kept in the dead-letter "
             "file; run `pressbot replay` once the database is back.",
             file=sys.stderr,
         )
-        return EXIT_FAIL
-    return EXIT_OK
+    return result.exit_code
+
+
+def _check_crawl_settings(overrides: dict[str, Any]) -> str:
+    """Every setting checked before a request is sent; returns the database URL."""
+    from pressbot import config
+    from pressbot.crawl import crawl_settings
+
+    settings = crawl_settings(overrides)
+    problems = config.check(settings.get)
+    problems += _check_scrapy_overrides(settings, overrides)
+    if problems:
+        raise UsageError("bad setting(s): " + "; ".join(problems))
+    dead = Path(settings.get("PRESSBOT_DEADLETTER_PATH"))
+    try:
+        dead.parent.mkdir(parents=True, exist_ok=True)
+        with dead.open("a", encoding="utf-8"):
+            pass
+    except OSError as exc:
+        raise UsageError(f"dead-letter file {dead} is not writable: {exc}") from None
+    url: str = settings.get("PRESSBOT_DATABASE_URL")
+    return url
+
+
+def _check_scrapy_overrides(settings: Any, overrides: dict[str, Any]) -> list[str]:
+    """``-s NAME=VALUE`` of Scrapy's own typed settings, converted as Scrapy will."""
+    from scrapy.settings import default_settings
+
+    problems = []
+    for name in overrides:
+        default = getattr(default_settings, name, None)
+        getter = {bool: settings.getbool, int: settings.getint, float: settings.getfloat}.get(
+            type(default)
+        )
+        if getter is None:
+            continue
+        try:
+            getter(name)
+        except (TypeError, ValueError) as exc:
+            problems.append(f"{name}={settings.get(name)!r}: {exc}")
+    return problems
+
+
+def _open_database(url: str) -> None:
+    from pressbot.db.store import Store
+    from pressbot.redact import mask_url
+
+    try:
+        Store(url).close()
+    except Exception as exc:
+        raise PressbotError(
+            f"database {mask_url(url)} unavailable, nothing was fetched: {_one_line(exc)}"
+        ) from exc
+
+
+def _die_with_parent(parent: int) -> None:
+    """A --jobs worker ends with its parent: SIGTERM when the parent dies (Linux), so
+    a killed `pressbot crawl` never leaves workers crawling into the next run."""
+    import ctypes
+    import signal
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, int(signal.SIGTERM), 0, 0, 0)
+    except (OSError, AttributeError):
+        pass  # not Linux: the parent's own signal forwarding still applies
+    if os.getppid() != parent:
+        # The parent died before the line above took effect.
+        raise PressbotError("the parent process is gone")
 
 
 def _crawl_in_processes(
-    sources: list[str], jobs: int, overrides: dict[str, Any], refresh: bool
-) -> list[Any]:
+    sources: list[str], jobs: int, overrides: dict[str, Any], spider_args: dict[str, str]
+) -> Any:
     """Crawl the sources in ``jobs`` processes (one Scrapy process keeps one core
-    busy; extraction is CPU-bound), sharing the database; one summary per source."""
+    busy; extraction is CPU-bound), sharing the database; one summary per source.
+
+    Workers stay in this process's group, die with it, and receive the signals it
+    receives; settings reach them through the environment (a database password in
+    a command line is visible to every user of the machine)."""
+    import signal
     import subprocess
     import tempfile
 
-    from pressbot.crawl import SourceSummary
+    from pressbot.crawl import CrawlResult, SourceSummary
 
     groups = [sources[i::jobs] for i in range(jobs) if sources[i::jobs]]
-    settings = [arg for name, value in overrides.items() for arg in ("-s", f"{name}={value}")]
-    with tempfile.TemporaryDirectory() as tmp:
-        procs = []
-        for n, group in enumerate(groups):
-            out = Path(tmp) / f"{n}.json"
-            cmd = [
-                sys.executable,
-                "-m",
-                "pressbot.cli",
-                "crawl",
-                *group,
-                *settings,
-                "--summary-json",
-                str(out),
-                *(["--refresh"] if refresh else []),
-            ]
-            procs.append((subprocess.Popen(cmd), out))
-        summaries = []
-        for proc, out in procs:
-            proc.wait()
-            if out.exists():
-                summaries += [SourceSummary(**d) for d in json.loads(out.read_text("utf-8"))]
+    env = dict(os.environ)
+    settings: list[str] = []
+    for name, value in overrides.items():
+        if name.startswith("PRESSBOT_"):
+            env[name] = str(value)
+        else:
+            settings += ["-s", f"{name}={value}"]
+    flags = [f"--{name.replace('_', '-')}" for name, v in spider_args.items() if v == "1"]
+    if "max_pages" in spider_args:
+        flags += ["--max-pages", spider_args["max_pages"]]
+    received: list[int] = []
+    procs: list[tuple[subprocess.Popen[bytes], Path, list[str]]] = []
+
+    def _forward(signum: int, _frame: Any) -> None:
+        received.append(signum)
+        for proc, _, _ in procs:
+            if proc.poll() is None:
+                proc.send_signal(signum)
+
+    previous = {s: signal.signal(s, _forward) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            for n, group in enumerate(groups):
+                out = Path(tmp) / f"{n}.json"
+                cmd = [
+                    sys.executable,
+                    "-m",
+                    "pressbot.cli",
+                    "crawl",
+                    *group,
+                    *settings,
+                    *flags,
+                    "--summary-json",
+                    str(out),
+                    "--worker-of",
+                    str(os.getpid()),
+                ]
+                procs.append((subprocess.Popen(cmd, env=env), out, group))
+            summaries = []
+            for proc, out, group in procs:
+                code = proc.wait()
+                if out.exists():
+                    data = json.loads(out.read_text("utf-8"))
+                    summaries += [SourceSummary(**d) for d in data["summaries"]]
+                    if data.get("signum") and not received:
+                        received.append(int(data["signum"]))
+                else:
+                    summaries += [
+                        SourceSummary.not_started(key, f"worker exited with {code}")
+                        for key in group
+                    ]
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
     order = {key: i for i, key in enumerate(sources)}
-    return sorted(summaries, key=lambda x: order[x.source])
+    summaries.sort(key=lambda x: order[x.source])
+    return CrawlResult(summaries, received[0] if received else None)
 
 
 # --- extract ------------------------------------------------------------------------
@@ -213,6 +343,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
     from pressbot.db.models import RecordRow
     from pressbot.db.store import Store
+    from pressbot.redact import mask_url
 
     url = _database_url(args)
     with Store(url) as store, Session(store.engine) as s:
@@ -227,7 +358,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
             .group_by(RecordRow.source)
             .order_by(RecordRow.source)
         ).all()
-    print(f"database: {url}")
+    print(f"database: {mask_url(url)}")
     print(f"{'source':14} {'records':>7} {'dated':>6}  published (UTC)")
     for source, n, dated, first, last in rows:
         span = f"{first:%Y-%m-%d} .. {last:%Y-%m-%d}" if first and last else "-"
@@ -470,6 +601,22 @@ def cmd_db(args: argparse.Namespace) -> int:
 
 
 # --- parser ---
+def _positive(kind: Any) -> Any:
+    """An argparse type: a number above zero."""
+
+    def parse(text: str) -> Any:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"must be above zero, got {text}")
+        return value
+
+    parse.__name__ = kind.__name__
+    return parse
+
+
 def _version() -> str:
     from pressbot import __version__
 
@@ -528,16 +675,36 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--jobs",
         "-j",
-        type=int,
+        type=_positive(int),
         default=1,
         metavar="N",
         help="crawl in N processes (sources split between them; default 1)",
     )
     p.add_argument("--summary-json", metavar="FILE", help=argparse.SUPPRESS)
+    p.add_argument("--worker-of", type=int, metavar="PID", help=argparse.SUPPRESS)
     p.add_argument(
         "--refresh",
         action="store_true",
         help="fetch every article again, even those already stored",
+    )
+    p.add_argument(
+        "--max-minutes",
+        type=_positive(float),
+        metavar="M",
+        help="time budget of the run: it ends after M minutes, counted (exit 1); "
+        "unfinished work is left to the next run (default: $PRESSBOT_MAX_MINUTES, none)",
+    )
+    p.add_argument(
+        "--max-pages",
+        type=_positive(int),
+        metavar="N",
+        help="listing pages walked per listing in this run (default: the source's horizon); "
+        "what lies deeper is walked by the next run",
+    )
+    p.add_argument(
+        "--retry-failed",
+        action="store_true",
+        help="try again the articles given up after too many failed tries",
     )
     p.add_argument(
         "--log-level",
@@ -723,6 +890,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"{prog}: interrupted", file=sys.stderr)
         return EXIT_SIGINT
+    except BrokenPipeError:
+        # The reader went away (`pressbot export | head`): not an error of ours.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except Exception as exc:
         if args.debug:
             traceback.print_exc()

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from pressbot.items import Record, record_from_json, record_to_json
+from pressbot.redact import mask_url
 
 
 def _append(path: str | Path, entries: list[dict[str, Any]]) -> None:
@@ -36,10 +37,19 @@ def _head(kind: str, error: BaseException) -> dict[str, Any]:
     }
 
 
-def append(path: str | Path, records: Sequence[Record], error: BaseException) -> None:
+def append(
+    path: str | Path, records: Sequence[Record], error: BaseException, database: str | None = None
+) -> None:  # TEMP
     _append(
         path,
-        [{**_head("record", error), "record": record_to_json(r, internal=True)} for r in records],
+        [
+            {
+                **_head("record", error),
+                "database": mask_url(database),
+                "record": record_to_json(r, internal=True),
+            }
+            for r in records
+        ],
     )
 
 

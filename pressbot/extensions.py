@@ -1,29 +1,88 @@
-"""Scrapy extensions: each crawl of a source leaves a row in ``crawl_runs``."""
+"""The run of a source: its lock, its ``crawl_runs`` row, and its verdict.
+
+A crawl run of a source ends in one status, computed once here (:func:`run_status`)
+and used by the ``crawl_runs`` row, the summary table and the exit code:
+
+``ok``          everything asked for was fetched and stored
+``incomplete``  something was not stored (articles that failed and wait for the
+                next run, a listing walk cut short, a budget hit, unreadable
+                feeds or sitemaps) -- the next run picks it up
+``failed``      the source failed: fetched nothing, failed to start, errors above
+                ``PRESSBOT_MAX_ERROR_SHARE``, records dead-lettered, pages given up
+``interrupted`` SIGINT / SIGTERM
+``timeout``     the run's time budget (``--max-minutes``) ran out
+``locked``      another run of the source holds its lock (nothing was done)
+``aborted``     written by the next run for a run that was killed before it could say
+"""
 
 from __future__ import annotations
 
 import logging
+import os
+import socket
 from datetime import UTC, datetime
 from typing import Any
 
 from scrapy import signals
+from scrapy.exceptions import CloseSpider
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from pressbot import config
+from pressbot.db.engine import WriteSession, insert_for
 from pressbot.db.models import CrawlRunRow, SourceRow
 from pressbot.db.store import Store
+from pressbot.errors import LockedError
+from pressbot.runlock import RunLock
 
 logger = logging.getLogger(__name__)
+
+OK, INCOMPLETE, FAILED, INTERRUPTED, TIMEOUT, LOCKED, ABORTED = (
+    "ok",
+    "incomplete",
+    "failed",
+    "interrupted",
+    "timeout",
+    "locked",
+    "aborted",
+)
+# Spider close reasons raised before any request (see RunRecorder.opened, the spider).
+START_FAILURES = {
+    "database_unavailable": "database unavailable",
+    "bad_settings": "bad settings",
+    "start_error": "could not start",
+}
+# Scrapy's own counters worth keeping with a run.
+_SCRAPY_COUNTS = (
+    "offsite/filtered",
+    "robotstxt/forbidden",
+    "retry/max_reached",
+    "downloader/exception_count",
+    "httperror/response_ignored_count",
+    "pressbot/refused",
+    "pressbot/robots_unavailable",
+    "pressbot/retry_after_waits",
+)
+
+
+def pages_fetched(stats: dict[str, Any]) -> int:
+    """Responses to the crawl's own requests (robots.txt not counted)."""
+    return int(stats.get("downloader/response_count", 0)) - int(
+        stats.get("robotstxt/response_count", 0)
+    )
 
 
 def run_counts(source: str, stats: dict[str, Any]) -> dict[str, Any]:
     """The crawl's pressbot counters for ``source`` plus pages fetched."""
     prefix = f"pressbot/{source}/"
     counts = {k[len(prefix) :]: v for k, v in stats.items() if k.startswith(prefix)}
-    counts["pages"] = int(stats.get("downloader/response_count", 0))
+    counts["pages"] = pages_fetched(stats)
     for name in ("pressbot/archived", "pressbot/archive_errors", "pressbot/deadletter"):
         if name in stats:
             counts[name.split("/", 1)[1]] = stats[name]
+    for name in _SCRAPY_COUNTS:
+        if name in stats:
+            counts[name] = stats[name]
     return counts
 
 
@@ -41,47 +100,169 @@ def run_errors(stats: dict[str, Any]) -> int:
     )
 
 
-class CrawlRunRecorder:
+def run_status(
+    source: str, stats: dict[str, Any], reason: str, max_error_share: float = 0.5
+) -> tuple[str, list[str]]:
+    """(status, problems) of a finished run; problems are short phrases."""
+    if reason == LOCKED:
+        return LOCKED, ["another run holds the lock"]
+    if reason in START_FAILURES:
+        return FAILED, [START_FAILURES[reason]]
+    c = run_counts(source, stats)
+    failed: list[str] = []
+    incomplete: list[str] = []
+    pages = c["pages"]
+    attempts = pages + int(stats.get("downloader/exception_count", 0))
+    errors = run_errors(stats)
+    if pages == 0:
+        failed.append("no page fetched")
+    elif attempts and errors / attempts > max_error_share:
+        failed.append(f"{errors} of {attempts} requests failed")
+    for key, text, bucket in (
+        ("deadletter", "record(s) dead-lettered", failed),
+        ("gave_up", "article(s) given up after too many tries", failed),
+        ("frontier_errors", "frontier write error(s)", failed),
+        ("lookup_errors", "database look-up error(s)", failed),
+        ("archive_errors", "raw page(s) not archived (kept in dead-letter)", failed),
+        ("deadletter_write_failed", "record(s) neither stored nor dead-lettered", failed),
+        ("article_failed", "article(s) failed (retried next run)", incomplete),
+        ("refused", "article(s) refused (robots.txt, off-site, too large)", incomplete),
+        ("walks_cut", "listing walk(s) cut short (resumed next run)", incomplete),
+        ("listing_errors", "listing page(s) failed", incomplete),
+        ("feed_errors", "feed(s) failed", incomplete),
+        ("sitemap_errors", "sitemap(s) failed", incomplete),
+        ("malformed_xml", "malformed feed/sitemap XML", incomplete),
+    ):
+        if c.get(key):
+            bucket.append(f"{c[key]} {text}")
+    budgets = {k.split("/", 1)[1]: v for k, v in c.items() if k.startswith("budget/")}
+    if budgets:
+        incomplete.append(
+            "budget reached: " + ", ".join(f"{k} ({v})" for k, v in sorted(budgets.items()))
+        )
+    if reason == "shutdown":
+        return INTERRUPTED, ["interrupted", *failed, *incomplete]
+    if reason == "closespider_timeout":
+        return TIMEOUT, ["time budget reached", *failed, *incomplete]
+    if reason != "finished":
+        failed.insert(0, f"ended: {reason}")
+    if failed:
+        return FAILED, failed + incomplete
+    if incomplete:
+        return INCOMPLETE, incomplete
+    return OK, []
+
+
+class RunRecorder:
+    """Takes the source's run lock, closes runs that died without a word, and
+    leaves a ``crawl_runs`` row with the run's status and counts."""
+
     def __init__(self, crawler: Any) -> None:
         self.crawler = crawler
         self.database_url = crawler.settings.get("PRESSBOT_DATABASE_URL")
         self.run_id: int | None = None
+        self.lock: RunLock | None = None
         crawler.signals.connect(self.opened, signal=signals.spider_opened)
         crawler.signals.connect(self.closed, signal=signals.spider_closed)
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> CrawlRunRecorder:
+    def from_crawler(cls, crawler: Any) -> RunRecorder:
         return cls(crawler)
+
+    def _stat(self, source: str, name: str, value: Any) -> None:
+        self.crawler.stats.set_value(f"pressbot/{source}/{name}", value)
 
     def opened(self, spider: Any) -> None:
         source = getattr(spider, "source", None)
         if source is None:
             return
+        settings = self.crawler.settings
+        problems = config.check(settings.get)
+        if problems:
+            for problem in problems:
+                logger.error("bad setting: %s", problem)
+            raise CloseSpider("bad_settings")
+        if config.value(settings.get, "PRESSBOT_RUN_LOCK"):
+            try:
+                self.lock = RunLock.acquire(self.database_url, source.key)
+            except LockedError as exc:
+                logger.error("%s", exc)
+                self._stat(source.key, "locked_by", str(exc))
+                raise CloseSpider(LOCKED) from exc
+            except Exception as exc:
+                logger.error("%s: could not take the run lock: %s", source.key, exc)
+                raise CloseSpider("database_unavailable") from exc
+        now = datetime.now(UTC)
         try:
-            with Store(self.database_url) as store, Session(store.engine) as s, s.begin():
-                s.merge(
-                    SourceRow(
-                        key=source.key,
-                        name=source.name,
-                        kind=source.kind,
-                        base_url=source.base_url,
-                        languages=list(source.languages),
-                        timezone=source.timezone,
-                        enabled=True,
-                    )
+            with Store(self.database_url) as store, WriteSession(store.engine) as s:
+                stmt = insert_for(store.engine, SourceRow.__table__)
+                row = {
+                    "key": source.key,
+                    "name": source.name,
+                    "kind": source.kind,
+                    "base_url": source.base_url,
+                    "languages": list(source.languages),
+                    "timezone": source.timezone,
+                    "enabled": True,
+                }
+                s.execute(
+                    stmt.on_conflict_do_update(
+                        index_elements=["key"], set_={k: v for k, v in row.items() if k != "key"}
+                    ),
+                    [row],
                 )
-                run = CrawlRunRow(source=source.key, started_at=datetime.now(UTC), counts={})
+                if self.lock is not None:
+                    # We hold the source's lock: an unfinished run of it is a dead one.
+                    closed = s.execute(
+                        update(CrawlRunRow)
+                        .where(CrawlRunRow.source == source.key, CrawlRunRow.finished_at.is_(None))
+                        .values(finished_at=now, finish_reason=ABORTED, status=ABORTED)
+                    )
+                    aborted = int(getattr(closed, "rowcount", 0) or 0)
+                    if aborted:
+                        logger.warning(
+                            "%s: %d earlier run(s) ended without finishing (killed?): "
+                            "marked aborted",
+                            source.key,
+                            aborted,
+                        )
+                        self._stat(source.key, "aborted_runs_closed", aborted)
+                run = CrawlRunRow(
+                    source=source.key,
+                    started_at=now,
+                    counts={},
+                    errors=0,
+                    status="running",
+                    pid=os.getpid(),
+                    host=socket.gethostname()[:255],
+                )
                 s.add(run)
                 s.flush()
                 self.run_id = run.id
-        except Exception as exc:  # the crawl still runs; its records go to dead-letter
-            logger.error("could not record the crawl run: %s", exc)
+        except Exception as exc:
+            logger.error("%s: could not record the crawl run: %s", source.key, exc)
+            raise CloseSpider("database_unavailable") from exc
 
     def closed(self, spider: Any, reason: str) -> None:
         source = getattr(spider, "source", None)
-        if source is None or self.run_id is None:
-            return
+        try:
+            if source is not None:
+                self._finish(source.key, reason)
+        finally:
+            if self.lock is not None:
+                self.lock.release()
+                self.lock = None
+
+    def _finish(self, source: str, reason: str) -> None:
+        _flush_archive(self.crawler)
         stats = self.crawler.stats.get_stats()
+        share = config.value(self.crawler.settings.get, "PRESSBOT_MAX_ERROR_SHARE")
+        status, problems = run_status(source, stats, reason, share)
+        self._stat(source, "status", status)
+        self._stat(source, "problems", problems)
+        if self.run_id is None:
+            return
+        counts = run_counts(source, self.crawler.stats.get_stats())
         try:
             with Store(self.database_url) as store, Session(store.engine) as s, s.begin():
                 s.execute(
@@ -89,10 +270,22 @@ class CrawlRunRecorder:
                     .where(CrawlRunRow.id == self.run_id)
                     .values(
                         finished_at=datetime.now(UTC),
-                        finish_reason=reason,
-                        counts=run_counts(source.key, stats),
+                        finish_reason=reason[:64],
+                        status=status,
+                        counts=counts,
                         errors=run_errors(stats),
                     )
                 )
         except Exception as exc:
             logger.error("could not record the end of crawl run %s: %s", self.run_id, exc)
+
+
+def _flush_archive(crawler: Any) -> None:
+    """Write the raw archive's last batch now, so its counts belong to this run."""
+    from pressbot.archive import RawArchiveMiddleware
+
+    engine = getattr(crawler, "engine", None)
+    manager = getattr(getattr(engine, "downloader", None), "middleware", None)
+    for mw in getattr(manager, "middlewares", ()):
+        if isinstance(mw, RawArchiveMiddleware):
+            mw.flush()

@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+import os
+import socket
 import statistics
 import zlib
 from collections import Counter
@@ -17,10 +19,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from pressbot.db.models import CrawlRunRow, RecordRow
+from pressbot.db.models import CrawlRunRow, FrontierRow, ListingWalkRow, RecordRow
 from pressbot.db.store import Store
 from pressbot.extract.clean import is_boilerplate, line_key
 from pressbot.extract.html import block_text, parse_html, prune
@@ -55,13 +57,102 @@ def check_runs(store: Store) -> list[Finding]:
         for source in sorted(sources):
             runs = s.scalars(
                 select(CrawlRunRow)
-                .where(CrawlRunRow.source == source, CrawlRunRow.finished_at.is_not(None))
+                .where(
+                    CrawlRunRow.source == source,
+                    CrawlRunRow.finished_at.is_not(None),
+                    or_(CrawlRunRow.status.is_(None), CrawlRunRow.status != "aborted"),
+                )
                 .order_by(CrawlRunRow.id.desc())
                 .limit(HISTORY + 1)
             ).all()
             if runs:
                 findings += _check(source, runs[0], runs[1:])
+            findings += _aborted(s, source)
+        findings += _frontier(s)
     return findings
+
+
+def _aborted(s: Session, source: str) -> list[Finding]:
+    """Runs killed before they could finish: closed as aborted by the next run, or
+    still open although their process is gone."""
+    recent = s.scalars(
+        select(CrawlRunRow)
+        .where(CrawlRunRow.source == source)
+        .order_by(CrawlRunRow.id.desc())
+        .limit(HISTORY)
+    ).all()
+    aborted = [r for r in recent if r.status == "aborted" or _dead(r)]
+    if not aborted:
+        return []
+    last = max(r.started_at for r in aborted)
+    return [
+        Finding(
+            source,
+            "error" if aborted[0] is recent[0] else "warning",
+            f"{len(aborted)} of the last {len(recent)} run(s) were killed before finishing "
+            f"(last started {last:%Y-%m-%d %H:%M} UTC): a cron timeout or the OOM killer?",
+        )
+    ]
+
+
+def _dead(run: CrawlRunRow) -> bool:
+    """An unfinished run whose process, on this machine, no longer exists."""
+    if run.finished_at is not None or run.pid is None or run.host != socket.gethostname():
+        return False
+    try:
+        os.kill(run.pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def _frontier(s: Session) -> list[Finding]:
+    """Articles given up after too many tries, failed ones waiting, and listing walks
+    that did not reach their end."""
+    out: list[Finding] = []
+    rows = s.execute(
+        select(FrontierRow.source, FrontierRow.state, func.count())
+        .group_by(FrontierRow.source, FrontierRow.state)
+        .order_by(FrontierRow.source)
+    ).all()
+    for source, state, n in rows:
+        if state == "gave_up":
+            examples = s.execute(
+                select(FrontierRow.url, FrontierRow.last_error)
+                .where(FrontierRow.source == source, FrontierRow.state == "gave_up")
+                .order_by(FrontierRow.url)
+                .limit(3)
+            ).all()
+            shown = "; ".join(f"{u} ({e})" for u, e in examples)
+            out.append(
+                Finding(
+                    source,
+                    "error",
+                    f"{n} article(s) given up after repeated failures, e.g. {shown}; "
+                    "`pressbot crawl --retry-failed` tries them again",
+                )
+            )
+        elif state in ("failed", "pending"):
+            out.append(
+                Finding(source, "warning", f"{n} article(s) {state}, waiting for the next run")
+            )
+    walks = s.scalars(
+        select(ListingWalkRow)
+        .where(ListingWalkRow.complete.is_(False))
+        .order_by(ListingWalkRow.source, ListingWalkRow.start_url)
+    ).all()
+    for w in walks:
+        out.append(
+            Finding(
+                w.source,
+                "warning",
+                f"listing walk from {w.start_url} incomplete ({w.cut_reason or 'cut'} after "
+                f"{w.pages} page(s)); the next run walks past the known pages",
+            )
+        )
+    return out
 
 
 def _check(source: str, last: CrawlRunRow, earlier: Sequence[CrawlRunRow]) -> list[Finding]:
@@ -69,6 +160,14 @@ def _check(source: str, last: CrawlRunRow, earlier: Sequence[CrawlRunRow]) -> li
     c = last.counts or {}
     if c.get("pages", 0) == 0:
         out.append(Finding(source, "error", "last crawl fetched no page"))
+    if last.status and last.status not in ("ok", "running"):
+        out.append(
+            Finding(
+                source,
+                "error" if last.status in ("failed", "timeout") else "warning",
+                f"last crawl ended {last.status}",
+            )
+        )
     if c.get("listing_without_articles"):
         out.append(
             Finding(

@@ -43,12 +43,14 @@ class Record:
     match_key: str | None = None
     content_hash: str | None = None
     band_keys: list[int] = field(default_factory=list, repr=False)
+    # url_key of the URL the crawl asked for (before redirects): its frontier entry.
+    frontier_key: str | None = field(default=None, repr=False)
     # Why a field is empty, e.g. {"published_at": "no date on page"}.
     notes: dict[str, str] = field(default_factory=dict)
 
 
 RECORD_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Record))
-INTERNAL_FIELDS: tuple[str, ...] = ("match_key", "band_keys")
+INTERNAL_FIELDS: tuple[str, ...] = ("match_key", "band_keys", "frontier_key")
 
 
 def record_to_json(record: Record, *, internal: bool = False) -> dict[str, Any]:

@@ -16,6 +16,7 @@ leaves the machine.
 from __future__ import annotations
 
 import hashlib
+import sys
 import threading
 import time
 from http import HTTPStatus
@@ -130,6 +131,13 @@ class MirrorHTTPServer(ThreadingHTTPServer):
         # (path, status) of every request served, for tests and `serve-mirror --verbose`.
         self.hits: list[tuple[str, int]] = []
         super().__init__((host, port), _Handler)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A crawler that gave up on a slow answer (a timeout, a stopped run) closes
+        # its connection: nothing to report.
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
 
 class MirrorServer:

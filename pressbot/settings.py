@@ -10,28 +10,40 @@ import os
 
 from pipelines import ITEM_PIPELINES as _PIPELINES
 from pressbot import __version__
+from pressbot.config import BY_NAME
 
 BOT_NAME = "pressbot"
 SPIDER_MODULES = ["pressbot.spiders"]
 NEWSPIDER_MODULE = "pressbot.spiders"
 
-# --- pressbot's own settings (documented in README.md) -----------------------
-# SQLAlchemy URL of the record store. SQLite under ./data by default.
-PRESSBOT_DATABASE_URL = os.environ.get("PRESSBOT_DATABASE_URL", "sqlite:///data/pressbot.db")
-# Base URL of an offline mirror server (`pressbot serve-mirror`). When set, every
-# request is answered by the mirror instead of the network (see pressbot/mirror.py).
-PRESSBOT_MIRROR = os.environ.get("PRESSBOT_MIRROR", "")
-# Items that cannot be stored are appended here (JSON Lines) for `pressbot replay`.
-PRESSBOT_DEADLETTER_PATH = os.environ.get("PRESSBOT_DEADLETTER_PATH", "data/deadletter.jsonl")
-# Skip article pages already stored (unless a feed or sitemap says they changed)
-# and stop paginating a listing once a page brings nothing new.
-PRESSBOT_INCREMENTAL = os.environ.get("PRESSBOT_INCREMENTAL", "1") not in ("0", "false", "no")
-# PostgreSQL: seconds a session may sit idle inside a transaction, or wait for a lock,
-# before the server ends it. A worker cut off mid-transaction (a network partition the
-# server does not notice) would otherwise hold the dedup lock and stall every worker.
-PRESSBOT_DB_TIMEOUT = int(os.environ.get("PRESSBOT_DB_TIMEOUT", "60"))
-# Rows written per transaction by the store pipeline.
-PRESSBOT_STORE_BATCH = int(os.environ.get("PRESSBOT_STORE_BATCH", "200"))
+
+# --- pressbot's own settings -----------------------------------------------------
+# Declared, with their meaning and type, in pressbot/config.py; checked before a
+# crawl starts (pressbot.config.check). Values stay as the environment gives them:
+# components read them with settings.getint()/getbool()/getfloat().
+def _env(name: str) -> str:
+    return os.environ.get(name, BY_NAME[name].default)
+
+
+PRESSBOT_DATABASE_URL = _env("PRESSBOT_DATABASE_URL")
+PRESSBOT_MIRROR = _env("PRESSBOT_MIRROR")
+PRESSBOT_DEADLETTER_PATH = _env("PRESSBOT_DEADLETTER_PATH")
+PRESSBOT_INCREMENTAL = _env("PRESSBOT_INCREMENTAL")
+PRESSBOT_DB_TIMEOUT = _env("PRESSBOT_DB_TIMEOUT")
+PRESSBOT_STORE_BATCH = _env("PRESSBOT_STORE_BATCH")
+PRESSBOT_ARCHIVE = _env("PRESSBOT_ARCHIVE")
+PRESSBOT_ARCHIVE_BATCH = _env("PRESSBOT_ARCHIVE_BATCH")
+PRESSBOT_MAX_MINUTES = _env("PRESSBOT_MAX_MINUTES")
+PRESSBOT_MAX_LISTING_PAGES = _env("PRESSBOT_MAX_LISTING_PAGES")
+PRESSBOT_MAX_ARTICLES = _env("PRESSBOT_MAX_ARTICLES")
+PRESSBOT_MAX_SITEMAPS = _env("PRESSBOT_MAX_SITEMAPS")
+PRESSBOT_SITEMAP_DEPTH = _env("PRESSBOT_SITEMAP_DEPTH")
+PRESSBOT_MAX_TRIES = _env("PRESSBOT_MAX_TRIES")
+PRESSBOT_RETRY_BACKOFF = _env("PRESSBOT_RETRY_BACKOFF")
+PRESSBOT_RECHECK_DROPPED = _env("PRESSBOT_RECHECK_DROPPED")
+PRESSBOT_RETRY_AFTER_MAX = _env("PRESSBOT_RETRY_AFTER_MAX")
+PRESSBOT_MAX_ERROR_SHARE = _env("PRESSBOT_MAX_ERROR_SHARE")
+PRESSBOT_RUN_LOCK = _env("PRESSBOT_RUN_LOCK")
 
 # --- politeness -----------------------------------------------------------------
 USER_AGENT = (
@@ -48,17 +60,28 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_TIMEOUT = 60
 RETRY_TIMES = 3
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+# Warn (in the log) about pages far larger than a press release ever is.
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 
 ITEM_PIPELINES = _PIPELINES
-DOWNLOADER_MIDDLEWARES = {"pressbot.archive.RawArchiveMiddleware": 580}
-EXTENSIONS = {"pressbot.extensions.CrawlRunRecorder": 500}
-# Keep every fetched article response in the `pages` table (see pressbot/archive.py).
-PRESSBOT_ARCHIVE = os.environ.get("PRESSBOT_ARCHIVE", "1") not in ("0", "false", "no")
-ADDONS = {"pressbot.mirror.MirrorAddon": 0}
+DOWNLOADER_MIDDLEWARES = {
+    # robots.txt 5xx means "disallow all" for the run (pressbot/politeness.py).
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "pressbot.politeness.RobotsTxtMiddleware": 100,
+    # After Scrapy's DownloadTimeoutMiddleware (350): no request outlives the budget.
+    "pressbot.politeness.DeadlineMiddleware": 360,
+    # Retry-After honoured.
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "pressbot.politeness.RetryAfterMiddleware": 550,
+    "pressbot.archive.RawArchiveMiddleware": 580,
+}
+EXTENSIONS = {"pressbot.extensions.RunRecorder": 500}
+ADDONS = {"pressbot.mirror.MirrorAddon": 0, "pressbot.politeness.BudgetAddon": 10}
 
 REQUEST_FINGERPRINTER_CLASS = "pressbot.fingerprint.CanonicalFingerprinter"
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_FORMATTER = "pressbot.logformat.PressbotLogFormatter"
-LOG_LEVEL = os.environ.get("PRESSBOT_LOG_LEVEL", "INFO")
+PRESSBOT_LOG_LEVEL = _env("PRESSBOT_LOG_LEVEL")
+LOG_LEVEL = PRESSBOT_LOG_LEVEL

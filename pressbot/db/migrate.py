@@ -10,6 +10,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
+from pressbot.db.engine import WRITING
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
@@ -31,13 +33,19 @@ def current(engine: Engine) -> str | None:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Apply migrations. Two processes starting on a fresh database at once: one
+    migrates while the other waits for its lock, then finds nothing to do."""
     cfg = _config()
-    with engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            # Two workers starting at once: one migrates, the other waits.
-            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(724150)")
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, revision)
+    # SQLite: BEGIN IMMEDIATE takes the write lock before Alembic reads the revision.
+    token = WRITING.set(True)
+    try:
+        with engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.exec_driver_sql("SELECT pg_advisory_xact_lock(724150)")
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, revision)
+    finally:
+        WRITING.reset(token)
 
 
 def ensure_schema(engine: Engine) -> None:

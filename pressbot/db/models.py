@@ -190,3 +190,63 @@ class CrawlRunRow(Base):
     finish_reason: Mapped[str | None] = mapped_column(String(64))
     counts: Mapped[dict[str, Any]] = mapped_column(default=dict)
     errors: Mapped[int] = mapped_column(Integer, default=0)
+    # "ok", "incomplete", "failed", "interrupted", "timeout", "locked" or "aborted"
+    # (a run killed before it could say: closed by the next run of its source).
+    status: Mapped[str | None] = mapped_column(String(32))
+    # Process and host of the run, so a run that died can be told from one still going.
+    pid: Mapped[int | None] = mapped_column(Integer)
+    host: Mapped[str | None] = mapped_column(String(255))
+
+
+class FrontierRow(Base):
+    """Article pages a source's crawls have seen (on a listing, feed or sitemap) and
+    not stored yet: new ones, failed ones waiting for their next try, ones given up
+    after too many tries, and pages dropped on purpose (checked again rarely).
+
+    A row is written *before* its page is requested and deleted in the transaction
+    that stores the page's record, so a run that is killed, fails or hits a budget
+    leaves exactly the work the next run must do.
+    """
+
+    __tablename__ = "frontier"
+
+    source: Mapped[str] = mapped_column(String(64), primary_key=True)
+    url_key: Mapped[str] = mapped_column(String(2048), primary_key=True)
+    url: Mapped[str] = mapped_column(Text)
+    # "pending" (never tried, or interrupted), "failed" (waiting for its next try),
+    # "gave_up" (tried PRESSBOT_MAX_TRIES times), "dropped" (not an article, no body...).
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    tries: Mapped[int] = mapped_column(Integer, default=0)
+    first_seen_at: Mapped[datetime]
+    last_tried_at: Mapped[datetime | None]
+    # Not before this time (backoff, a server's Retry-After); null: at the next run.
+    next_try_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    # The listing, feed or sitemap page it was seen on.
+    found_on: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_frontier_source_state", "source", "state"),)
+
+
+class ListingWalkRow(Base):
+    """How far the last walk of a listing's pages got.
+
+    A walk ends *naturally* when it runs out of pages, reaches the source's page
+    horizon, or reaches a page with nothing new on it that it may trust (see
+    ``pressbot.frontier``); otherwise (interrupted, a budget, a listing page that
+    failed) it is *cut*, and the next run walks past the known pages until it meets
+    ones known from before the last natural end.
+    """
+
+    __tablename__ = "listing_walks"
+
+    source: Mapped[str] = mapped_column(String(64), primary_key=True)
+    start_url: Mapped[str] = mapped_column(String(2048), primary_key=True)
+    complete: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Start of the run whose walk last ended naturally.
+    complete_since: Mapped[datetime | None]
+    # Start of the run that walked it last (or is walking it).
+    started_at: Mapped[datetime | None]
+    pages: Mapped[int] = mapped_column(Integer, default=0)
+    # Why the last walk was cut (null after a natural end).
+    cut_reason: Mapped[str | None] = mapped_column(String(64))

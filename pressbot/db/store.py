@@ -4,33 +4,30 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from contextvars import ContextVar
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any, Literal, cast
 
 from sqlalchemy import (
     ARRAY,
     BigInteger,
-    Engine,
     Table,
     any_,
     bindparam,
-    create_engine,
-    event,
+    delete,
     func,
     insert,
     select,
     text,
     update,
 )
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from pressbot.db.engine import WRITING, make_engine
 from pressbot.db.migrate import ensure_schema
 from pressbot.db.models import (
     ClusterRow,
+    FrontierRow,
     LshBandRow,
     PageRow,
     RecordRow,
@@ -42,8 +39,6 @@ from pressbot.dedup.story import is_same_story
 from pressbot.items import Record, Related
 from pressbot.text.urdu import match_key
 from pressbot.urls import url_key
-
-_WRITING: ContextVar[bool] = ContextVar("pressbot_writing", default=False)
 
 Outcome = Literal["new", "updated", "unchanged", "exact_duplicate", "near_duplicate"]
 
@@ -58,51 +53,7 @@ _ROW_FIELDS = (
 class Known:
     fetched_at: datetime | None
     content_hash: str
-
-
-def make_engine(url: str) -> Engine:
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30})
-
-        @event.listens_for(engine, "connect")
-        def _pragmas(dbapi_conn: Any, _record: Any) -> None:
-            # SQLAlchemy, not pysqlite, starts transactions (see _begin below).
-            dbapi_conn.isolation_level = None
-            cur = dbapi_conn.cursor()
-            # WAL lets readers (analysts, the spider's look-ups) work beside the writer.
-            cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA synchronous=NORMAL")
-            cur.execute("PRAGMA busy_timeout=30000")
-            cur.close()
-
-        @event.listens_for(engine, "begin")
-        def _begin(conn: Any) -> None:
-            # Writers take the write lock up front: a batch reads (cluster look-ups)
-            # before it writes, and two processes must not both read then collide.
-            conn.exec_driver_sql("BEGIN IMMEDIATE" if _WRITING.get() else "BEGIN")
-
-        return engine
-    from pressbot.settings import PRESSBOT_DB_TIMEOUT
-
-    ms = PRESSBOT_DB_TIMEOUT * 1000
-    return create_engine(
-        url,
-        pool_pre_ping=True,
-        connect_args={
-            # A transaction left open by a vanished client is ended by the server, and
-            # a writer waiting for the dedup lock gives up (its batch is dead-lettered)
-            # rather than waiting forever.
-            "options": f"-c idle_in_transaction_session_timeout={ms} -c lock_timeout={ms}",
-            # Notice dead peers on idle connections.
-            "keepalives": 1,
-            "keepalives_idle": 30,
-            "keepalives_interval": 10,
-            "keepalives_count": 3,
-        },
-    )
+    first_seen_at: datetime | None = None
 
 
 def row_values(record: Record) -> dict[str, Any]:
@@ -138,12 +89,15 @@ class Store:
         with Session(self.engine) as s:
             for i in range(0, len(wanted), 500):
                 rows = s.execute(
-                    select(RecordRow.url_key, RecordRow.fetched_at, RecordRow.content_hash).where(
-                        RecordRow.url_key.in_(wanted[i : i + 500])
-                    )
+                    select(
+                        RecordRow.url_key,
+                        RecordRow.fetched_at,
+                        RecordRow.content_hash,
+                        RecordRow.first_seen_at,
+                    ).where(RecordRow.url_key.in_(wanted[i : i + 500]))
                 )
-                for key, fetched, chash in rows:
-                    out[key] = Known(fetched, chash)
+                for key, fetched, chash, first in rows:
+                    out[key] = Known(fetched, chash, first)
         return out
 
     def validators(self, keys: Iterable[str]) -> dict[str, dict[str, str]]:
@@ -228,12 +182,15 @@ class Store:
         values = [row_values(r) for r in records]
         outcomes: list[Outcome] = []
         now = utcnow()
-        token = _WRITING.set(True)
+        token = WRITING.set(True)
         try:
             with Session(self.engine) as s, s.begin():
                 self._upsert(s, records, values, outcomes, now)
+                # The pages are stored: the crawl frontier owes them no more work.
+                # Same transaction, so a crash leaves either both or neither.
+                _clear_frontier(s, records, values)
         finally:
-            _WRITING.reset(token)
+            WRITING.reset(token)
         return outcomes
 
     def _upsert(
@@ -387,6 +344,18 @@ class Store:
             update(ClusterRow)
             .where(ClusterRow.id == cluster_id)
             .values(canonical_record_id=best.id, size=len(members), updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def _clear_frontier(s: Session, records: Sequence[Record], values: list[dict[str, Any]]) -> None:
+    keys = {v["url_key"] for v in values}
+    keys |= {url_key(r.url) for r in records if r.url}
+    keys |= {r.frontier_key for r in records if r.frontier_key}
+    for chunk in _chunks(sorted(keys)):
+        s.execute(
+            delete(FrontierRow)
+            .where(FrontierRow.url_key.in_(chunk))
             .execution_options(synchronize_session=False)
         )
 

@@ -1,0 +1,188 @@
+"""pressbot's own settings: declared once, with their type, default and meaning.
+
+``pressbot/settings.py`` takes each from the environment (read once, at import);
+the same names work as Scrapy settings (``-s NAME=VALUE``). :func:`check` finds
+every bad value before a crawl sends its first request, so a typo in a cron line
+is a usage error (exit 2), not a crawl that fails halfway or quietly does nothing.
+The README's settings table lists the same names.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+TRUE = ("1", "true", "yes", "on")
+FALSE = ("0", "false", "no", "off", "")
+
+
+def _int(minimum: int) -> Callable[[Any], int]:
+    def parse(value: Any) -> int:
+        if isinstance(value, bool):
+            raise ValueError("expected a whole number")
+        n = int(str(value).strip())
+        if n < minimum:
+            raise ValueError(f"must be at least {minimum}")
+        return n
+
+    return parse
+
+
+def _float(minimum: float, maximum: float = math.inf) -> Callable[[Any], float]:
+    def parse(value: Any) -> float:
+        x = float(str(value).strip())
+        if not (minimum <= x <= maximum) or math.isnan(x):
+            raise ValueError(f"must be between {minimum} and {maximum}")
+        return x
+
+    return parse
+
+
+def parse_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in TRUE:
+        return True
+    if text in FALSE:
+        return False
+    raise ValueError("expected 1/0, true/false, yes/no or on/off")
+
+
+def _database_url(value: Any) -> str:
+    """Parsed and its driver importable: a typo fails here, not after the crawl."""
+    from sqlalchemy.engine import make_url
+
+    from pressbot.redact import mask_url
+
+    text = str(value).strip()
+    try:
+        url = make_url(text)
+        url.get_dialect()
+    except Exception as exc:  # ArgumentError, NoSuchModuleError, ImportError...
+        raise ValueError(f"not a usable database URL ({mask_url(text)}): {exc}") from None
+    return text
+
+
+def _text(value: Any) -> str:
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Spec:
+    name: str
+    parse: Callable[[Any], Any]
+    default: str
+    doc: str
+
+
+SPECS: tuple[Spec, ...] = (
+    Spec(
+        "PRESSBOT_DATABASE_URL",
+        _database_url,
+        "sqlite:///data/pressbot.db",
+        "any SQLAlchemy URL; PostgreSQL: `postgresql+psycopg://user@host/db`",
+    ),
+    Spec("PRESSBOT_MIRROR", _text, "", "base URL of a `pressbot serve-mirror` server"),
+    Spec(
+        "PRESSBOT_DEADLETTER_PATH",
+        _text,
+        "data/deadletter.jsonl",
+        "where records that could not be stored are kept",
+    ),
+    Spec("PRESSBOT_INCREMENTAL", parse_bool, "1", "`0` fetches every article every time"),
+    Spec("PRESSBOT_STORE_BATCH", _int(1), "200", "records written per transaction"),
+    Spec("PRESSBOT_ARCHIVE", parse_bool, "1", "keep raw responses in the `pages` table"),
+    Spec("PRESSBOT_ARCHIVE_BATCH", _int(1), "50", "raw pages written per transaction"),
+    Spec(
+        "PRESSBOT_DB_TIMEOUT",
+        _int(1),
+        "60",
+        "PostgreSQL: seconds a session may idle in a transaction or wait for a lock",
+    ),
+    Spec(
+        "PRESSBOT_MAX_MINUTES",
+        _float(0),
+        "0",
+        "time budget of a run in minutes (0: none); the run then ends, counted, exit 1",
+    ),
+    Spec(
+        "PRESSBOT_MAX_LISTING_PAGES",
+        _int(1),
+        "100",
+        "listing pages fetched per source per run",
+    ),
+    Spec(
+        "PRESSBOT_MAX_ARTICLES",
+        _int(1),
+        "2000",
+        "article requests per source per run; the rest wait in the frontier",
+    ),
+    Spec("PRESSBOT_MAX_SITEMAPS", _int(1), "50", "sitemap files fetched per source per run"),
+    Spec("PRESSBOT_SITEMAP_DEPTH", _int(0), "2", "how deep sitemap indexes are followed"),
+    Spec(
+        "PRESSBOT_MAX_TRIES",
+        _int(1),
+        "5",
+        "failed tries of an article (one per run) before it is given up and reported",
+    ),
+    Spec(
+        "PRESSBOT_RETRY_BACKOFF",
+        _float(0),
+        "3600",
+        "seconds before the 2nd retry of a failed article; doubles after each failure "
+        "(the 1st retry is at the next run)",
+    ),
+    Spec(
+        "PRESSBOT_RECHECK_DROPPED",
+        _float(0),
+        "604800",
+        "seconds before a page dropped as no article is looked at again",
+    ),
+    Spec(
+        "PRESSBOT_RETRY_AFTER_MAX",
+        _float(0),
+        "120",
+        "longest Retry-After (seconds) waited for within a run; longer: next run",
+    ),
+    Spec(
+        "PRESSBOT_MAX_ERROR_SHARE",
+        _float(0, 1),
+        "0.5",
+        "share of failed requests above which a source counts as failed",
+    ),
+    Spec(
+        "PRESSBOT_RUN_LOCK",
+        parse_bool,
+        "1",
+        "refuse a second run of a source on the same database while one runs",
+    ),
+    Spec("PRESSBOT_LOG_LEVEL", _text, "INFO", "Scrapy log level"),
+)
+
+BY_NAME = {s.name: s for s in SPECS}
+
+
+def check(get: Callable[[str], Any]) -> list[str]:
+    """One line per bad value; ``get(name)`` returns a setting's value or None."""
+    problems = []
+    for spec in SPECS:
+        value = get(spec.name)
+        if value is None:
+            continue
+        try:
+            spec.parse(value)
+        except (TypeError, ValueError) as exc:
+            from pressbot.redact import mask_url
+
+            problems.append(f"{spec.name}={mask_url(str(value))!r}: {exc}")
+    return problems
+
+
+def value(get: Callable[[str], Any], name: str) -> Any:
+    """A setting's parsed value (its default when unset)."""
+    spec = BY_NAME[name]
+    raw = get(name)
+    return spec.parse(spec.default if raw is None else raw)

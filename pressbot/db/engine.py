@@ -1,0 +1,92 @@
+"""Engines: one place that knows how pressbot talks to SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+from pathlib import Path
+from typing import Any, cast
+
+from sqlalchemy import Engine, Table, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+# Set while a write transaction is opened: SQLite then takes the write lock up
+# front (BEGIN IMMEDIATE) instead of on its first write.
+WRITING: ContextVar[bool] = ContextVar("pressbot_writing", default=False)
+
+
+def make_engine(url: str) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+            # SQLAlchemy, not pysqlite, starts transactions (see _begin below).
+            dbapi_conn.isolation_level = None
+            cur = dbapi_conn.cursor()
+            # WAL lets readers (analysts, the spider's look-ups) work beside the writer.
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn: Any) -> None:
+            # Writers take the write lock up front: a batch reads (cluster look-ups)
+            # before it writes, and two processes must not both read then collide.
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if WRITING.get() else "BEGIN")
+
+        return engine
+    from pressbot.settings import PRESSBOT_DB_TIMEOUT
+
+    ms = int(PRESSBOT_DB_TIMEOUT) * 1000
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        connect_args={
+            # A transaction left open by a vanished client is ended by the server, and
+            # a writer waiting for the dedup lock gives up (its batch is dead-lettered)
+            # rather than waiting forever.
+            "options": f"-c idle_in_transaction_session_timeout={ms} -c lock_timeout={ms}",
+            # Notice dead peers on idle connections.
+            "keepalives": 1,
+            "keepalives_idle": 30,
+            "keepalives_interval": 10,
+            "keepalives_count": 3,
+        },
+    )
+
+
+def insert_for(engine: Engine, table: Any) -> Any:
+    """``INSERT`` with ``ON CONFLICT`` clauses for the engine's dialect."""
+    if engine.dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(cast(Table, table))
+
+
+class WriteSession:
+    """``with WriteSession(engine) as s:`` a session in a write transaction that is
+    committed on success (SQLite: BEGIN IMMEDIATE, like the store's batches)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def __enter__(self) -> Session:
+        self._token = WRITING.set(True)
+        self._session = Session(self.engine)
+        self._tx = self._session.begin()
+        return self._session
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        try:
+            if exc_type is None:
+                self._tx.commit()
+            else:
+                self._tx.rollback()
+        finally:
+            self._session.close()
+            WRITING.reset(self._token)

@@ -1,0 +1,153 @@
+"""One run per source per database at a time.
+
+Two cron runs of the same source overlapping would fetch every page twice and
+race each other's frontier. The lock is per source, so different sources may run
+at once, and it is released by the operating system or the database server when
+its holder dies -- a killed run never leaves a stale lock behind:
+
+* PostgreSQL: a session-level advisory lock on a connection kept for the run, so
+  it works across machines sharing the database. The connection's
+  ``application_name`` names the holder, for the refusal message.
+* SQLite: ``flock`` on ``<database file>.<source>.lock`` beside the database (the
+  database's own locks are per transaction, not per run). Works for processes of
+  one machine, which is what sharing one SQLite file allows anyway.
+* Anything else (an in-memory database): no lock is needed.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import socket
+import zlib
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.pool import NullPool
+
+from pressbot.errors import LockedError
+from pressbot.redact import mask_url
+
+# First key of pressbot's advisory locks (the migration and dedup locks use others).
+_PG_NAMESPACE = 724152
+
+
+def _holder() -> dict[str, Any]:
+    return {
+        "pid": os.getpid(),
+        "host": socket.gethostname(),
+        "since": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+
+
+def _pg_key(source: str) -> int:
+    # The advisory lock's second key is a signed 32-bit integer.
+    n = zlib.crc32(source.encode("utf-8"))
+    return n - 2**32 if n >= 2**31 else n
+
+
+class RunLock:
+    """``RunLock.acquire(url, source)`` or :class:`LockedError`; ``release()`` at the end."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self._conn: Connection | None = None
+        self._file: IO[str] | None = None
+
+    @classmethod
+    def acquire(cls, database_url: str, source: str) -> RunLock:
+        lock = cls(source)
+        url = make_url(database_url)
+        backend = url.get_backend_name()
+        if backend == "postgresql":
+            lock._acquire_pg(database_url)
+        elif backend == "sqlite" and url.database and url.database != ":memory:":
+            lock._acquire_file(Path(url.database))
+        return lock
+
+    def _acquire_pg(self, database_url: str) -> None:
+        holder = _holder()
+        name = f"pressbot {self.source} pid {holder['pid']}@{holder['host']}"[:63]
+        engine = create_engine(
+            database_url, poolclass=NullPool, connect_args={"application_name": name}
+        )
+        conn = engine.connect()
+        try:
+            got = conn.execute(
+                text("SELECT pg_try_advisory_lock(:ns, :key)"),
+                {"ns": _PG_NAMESPACE, "key": _pg_key(self.source)},
+            ).scalar()
+            conn.commit()
+            if not got:
+                who = conn.execute(
+                    text(
+                        "SELECT a.application_name, a.backend_start FROM pg_locks l "
+                        "JOIN pg_stat_activity a ON a.pid = l.pid "
+                        "WHERE l.locktype = 'advisory' AND l.classid = :ns AND l.objid = :key "
+                        "AND l.granted"
+                    ),
+                    {"ns": _PG_NAMESPACE, "key": _pg_key(self.source) % 2**32},
+                ).first()
+                conn.rollback()
+                detail = f" ({who[0]}, since {who[1]:%Y-%m-%d %H:%M:%S %Z})" if who else ""
+                raise LockedError(
+                    f"{self.source}: another run holds the lock on {mask_url(database_url)}"
+                    + detail
+                )
+        except BaseException:
+            conn.close()
+            engine.dispose()
+            raise
+        self._conn = conn
+
+    def _acquire_file(self, database: Path) -> None:
+        path = database.with_name(f"{database.name}.{self.source}.lock")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fh = open(path, "a+", encoding="utf-8")  # noqa: SIM115 -- held for the run
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.seek(0)
+            held = fh.read().strip()
+            fh.close()
+            try:
+                who = json.loads(held)
+                detail = f" (pid {who['pid']} on {who['host']}, since {who['since']})"
+            except (ValueError, KeyError, TypeError):
+                detail = ""
+            raise LockedError(f"{self.source}: another run holds {path}{detail}") from None
+        fh.seek(0)
+        fh.truncate()
+        fh.write(json.dumps(_holder()))
+        fh.flush()
+        self._file = fh
+
+    def release(self) -> None:
+        if self._conn is not None:
+            conn, self._conn = self._conn, None
+            engine = conn.engine
+            try:
+                conn.execute(
+                    text("SELECT pg_advisory_unlock(:ns, :key)"),
+                    {"ns": _PG_NAMESPACE, "key": _pg_key(self.source)},
+                )
+                conn.commit()
+            except Exception:
+                pass  # the connection is gone, and the server released the lock with it
+            finally:
+                conn.close()
+                engine.dispose()
+        if self._file is not None:
+            fh, self._file = self._file, None
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+            fh.close()
+
+    def __enter__(self) -> RunLock:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
