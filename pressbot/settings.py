@@ -32,6 +32,9 @@ PRESSBOT_INCREMENTAL = os.environ.get("PRESSBOT_INCREMENTAL", "1") not in ("0", 
 PRESSBOT_DB_TIMEOUT = int(os.environ.get("PRESSBOT_DB_TIMEOUT", "60"))
 # Rows written per transaction by the store pipeline.
 PRESSBOT_STORE_BATCH = int(os.environ.get("PRESSBOT_STORE_BATCH", "200"))
+# Hosts, addresses and networks (CIDR) the crawler may connect to although they are
+# loopback, private, link-local or otherwise not public (see pressbot/netguard.py).
+PRESSBOT_ALLOW_HOSTS = [h for h in os.environ.get("PRESSBOT_ALLOW_HOSTS", "").split(",") if h]
 
 # --- politeness -----------------------------------------------------------------
 USER_AGENT = (
@@ -50,9 +53,17 @@ RETRY_TIMES = 3
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+# --- network exposure (pressbot/netguard.py) --------------------------------------
+# A crawl connects to public addresses only.
+TWISTED_DNS_RESOLVER = "pressbot.netguard.GuardedResolver"
 
 ITEM_PIPELINES = _PIPELINES
-DOWNLOADER_MIDDLEWARES = {"pressbot.archive.RawArchiveMiddleware": 580}
+DOWNLOADER_MIDDLEWARES = {
+    # Before Scrapy's offsite filter (50) and robots.txt (100): a refused host's
+    # robots.txt is not fetched either. Redirected requests pass through again.
+    "pressbot.netguard.NetGuardMiddleware": 40,
+    "pressbot.archive.RawArchiveMiddleware": 580,
+}
 EXTENSIONS = {"pressbot.extensions.CrawlRunRecorder": 500}
 # Keep every fetched article response in the `pages` table (see pressbot/archive.py).
 PRESSBOT_ARCHIVE = os.environ.get("PRESSBOT_ARCHIVE", "1") not in ("0", "false", "no")
