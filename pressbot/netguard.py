@@ -1,4 +1,4 @@
-"""Where the crawler may connect.
+"""Where the crawler may connect, and that it listens on nothing.
 
 A feed, a sitemap or a redirect can point a crawler anywhere, including at the
 machine it runs on and the network around it: a database admin page on
@@ -27,6 +27,10 @@ allows the mirror's host. A name that does not resolve is let through: in mirror
 mode the mirror serves it, and on a live crawl the connection's own look-up fails
 (and is retried like any DNS error) or, if it then resolves, is vetted by the
 resolver.
+
+Also here: :class:`NetGuardAddon`, which keeps Scrapy's remote-control server
+(an HTTP endpoint that runs Python code sent to it) off unless
+``PRESSBOT_REMOTE_CONTROL`` asks for it.
 """
 
 from __future__ import annotations
@@ -354,3 +358,17 @@ class GuardedResolver(CachingThreadedResolver):
             self._logged.add(name)
             logger.warning("not connecting to %s: %s", name, refusal)
         raise DNSLookupError(f"refused by pressbot's network guard: {refusal}")
+
+
+class NetGuardAddon:
+    """Keeps Scrapy's remote-control extension off unless ``PRESSBOT_REMOTE_CONTROL``
+    is set. Since Scrapy 2.19 that extension starts, in every crawl, an HTTP server
+    on loopback that runs any Python code sent to it with the bearer token it writes
+    to a file in the user's profile. settings.py turns it off (and on, from the
+    environment); this add-on honours ``-s PRESSBOT_REMOTE_CONTROL=1`` too, and
+    yields to an explicit ``-s REMOTE_CONTROL_ENABLED=...``.
+    """
+
+    def update_settings(self, settings: Settings) -> None:
+        if settings.getbool("PRESSBOT_REMOTE_CONTROL"):
+            settings.set("REMOTE_CONTROL_ENABLED", True, priority="project")

@@ -35,6 +35,8 @@ PRESSBOT_STORE_BATCH = int(os.environ.get("PRESSBOT_STORE_BATCH", "200"))
 # Hosts, addresses and networks (CIDR) the crawler may connect to although they are
 # loopback, private, link-local or otherwise not public (see pressbot/netguard.py).
 PRESSBOT_ALLOW_HOSTS = [h for h in os.environ.get("PRESSBOT_ALLOW_HOSTS", "").split(",") if h]
+# Scrapy's remote-control server runs Python code sent to it; only for debugging.
+PRESSBOT_REMOTE_CONTROL = os.environ.get("PRESSBOT_REMOTE_CONTROL", "0") in ("1", "true", "yes")
 
 # --- politeness -----------------------------------------------------------------
 USER_AGENT = (
@@ -54,7 +56,8 @@ DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 # --- network exposure (pressbot/netguard.py) --------------------------------------
-# A crawl connects to public addresses only.
+# A crawl listens on nothing, and connects to public addresses only.
+REMOTE_CONTROL_ENABLED = PRESSBOT_REMOTE_CONTROL
 TWISTED_DNS_RESOLVER = "pressbot.netguard.GuardedResolver"
 
 ITEM_PIPELINES = _PIPELINES
@@ -67,7 +70,7 @@ DOWNLOADER_MIDDLEWARES = {
 EXTENSIONS = {"pressbot.extensions.CrawlRunRecorder": 500}
 # Keep every fetched article response in the `pages` table (see pressbot/archive.py).
 PRESSBOT_ARCHIVE = os.environ.get("PRESSBOT_ARCHIVE", "1") not in ("0", "false", "no")
-ADDONS = {"pressbot.mirror.MirrorAddon": 0}
+ADDONS = {"pressbot.mirror.MirrorAddon": 0, "pressbot.netguard.NetGuardAddon": 0}
 
 REQUEST_FINGERPRINTER_CLASS = "pressbot.fingerprint.CanonicalFingerprinter"
 FEED_EXPORT_ENCODING = "utf-8"

@@ -258,10 +258,12 @@ def test_refusals_are_logged_once_per_host_and_names_resolved_once(
 
 def test_settings_put_the_guard_first() -> None:
     """Before Scrapy's offsite filter and robots.txt (a refused request must not make
-    pressbot fetch the forbidden host's robots.txt); the resolver installed."""
+    pressbot fetch the forbidden host's robots.txt); the resolver installed; the
+    remote-control server off."""
     middlewares = project_settings.DOWNLOADER_MIDDLEWARES
     assert middlewares[GUARD] < 50
     assert project_settings.TWISTED_DNS_RESOLVER == "pressbot.netguard.GuardedResolver"
+    assert project_settings.REMOTE_CONTROL_ENABLED is False
     assert project_settings.PRESSBOT_ALLOW_HOSTS == []
 
 
