@@ -1,5 +1,6 @@
 """What pressbot exposes on the machine it runs on: a crawl listens on nothing (no
-remote-control server, no job file with its token) unless asked.
+remote-control server, no job file with its token) unless asked, and the mirror
+server binds to loopback unless told otherwise.
 
 Sockets are read from /proc (Linux): a process's socket inodes from
 /proc/<pid>/fd, matched against /proc/<pid>/net/{tcp,tcp6,udp,udp6}.
@@ -12,6 +13,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,7 +21,7 @@ import pytest
 from scrapy.settings import Settings
 from scrapy.utils.project import get_project_settings
 
-from pressbot.mirror import MirrorServer
+from pressbot.mirror import MirrorServer, is_loopback
 from pressbot.netguard import NetGuardAddon
 from tests.conftest import MIRROR_ROOT, REPO
 
@@ -203,3 +205,83 @@ def test_remote_control_opt_in_as_a_setting() -> None:
     assert not enabled()
     assert enabled(PRESSBOT_REMOTE_CONTROL="1")
     assert not enabled(PRESSBOT_REMOTE_CONTROL="1", REMOTE_CONTROL_ENABLED="0")
+
+
+# --- serve-mirror ----------------------------------------------------------------------------
+def _serve(*args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "pressbot.cli", "serve-mirror", "--port", "0", *args],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _stop(proc: subprocess.Popen[str]) -> str:
+    proc.terminate()
+    _out, err = proc.communicate(timeout=30)
+    return err
+
+
+def test_serve_mirror_binds_loopback_by_default() -> None:
+    proc = _serve()
+    try:
+        line = proc.stdout.readline() if proc.stdout else ""
+        url = line.rsplit(" at ", 1)[1].strip()
+        port = int(url.rsplit(":", 1)[1])
+        assert url == f"http://127.0.0.1:{port}"
+        assert listening_sockets(proc.pid) == {f"tcp 127.0.0.1:{port}"}
+        with urllib.request.urlopen(url + "/kppolice.gov.pk/robots.txt", timeout=10) as r:
+            assert r.status == 200
+    finally:
+        err = _stop(proc)
+    assert "warning" not in err
+
+
+def test_serve_mirror_host_option() -> None:
+    """--host is honoured (IPv6 loopback here, no warning); a host that is not
+    loopback is warned about on stderr before the server binds. The address used,
+    in TEST-NET-3, belongs to no machine, so the test exposes nothing."""
+    proc = _serve("--host", "::1")
+    try:
+        line = proc.stdout.readline() if proc.stdout else ""
+        port = int(line.rsplit(":", 1)[1])
+        assert line.strip().endswith(f"at http://[::1]:{port}")
+        assert listening_sockets(proc.pid) == {f"tcp6 [::1]:{port}"}
+    finally:
+        err = _stop(proc)
+    assert "warning" not in err
+
+    proc = _serve("--host", "203.0.113.77")
+    try:
+        _out, err = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:  # a kernel that lets anyone bind any address
+        err = _stop(proc)
+    assert "warning: 203.0.113.77 is not a loopback address" in err
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [
+        ("127.0.0.1", True),
+        ("127.0.0.2", True),
+        ("::1", True),
+        ("[::1]", True),
+        ("localhost", True),
+        ("0.0.0.0", False),
+        ("::", False),
+        ("192.168.1.10", False),
+        ("myhost.example", False),
+    ],
+)
+def test_is_loopback(host: str, loopback: bool) -> None:
+    assert is_loopback(host) is loopback
+
+
+def test_mirror_server_refuses_other_hosts_unless_asked(tmp_path: Path) -> None:
+    (tmp_path / "day1").mkdir()
+    with pytest.raises(ValueError, match="loopback"):
+        MirrorServer(tmp_path, host="0.0.0.0")
+    with MirrorServer(tmp_path, host="::1") as server:
+        assert server.url.startswith("http://[::1]:")
