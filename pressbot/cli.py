@@ -306,10 +306,22 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 # --- serve-mirror -------------------------------------------------------------------
 def cmd_serve_mirror(args: argparse.Namespace) -> int:
-    from pressbot.mirror import DEFAULT_ROOT, MirrorServer
+    from pressbot.mirror import DEFAULT_ROOT, MirrorServer, is_loopback
 
+    if not is_loopback(args.host):
+        print(
+            f"pressbot serve-mirror: warning: {args.host} is not a loopback address; "
+            "anyone who can reach it can read the mirror",
+            file=sys.stderr,
+            flush=True,
+        )
     server = MirrorServer(
-        Path(args.root or DEFAULT_ROOT), day=args.day, port=args.port, verbose=args.verbose
+        Path(args.root or DEFAULT_ROOT),
+        day=args.day,
+        host=args.host,
+        port=args.port,
+        verbose=args.verbose,
+        allow_non_loopback=True,
     )
     print(f"serving {args.root or DEFAULT_ROOT} (day {args.day}) at {server.url}", flush=True)
     print(f"crawl it with: PRESSBOT_MIRROR={server.url} scrapy crawl <source>", flush=True)
@@ -740,8 +752,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "serve-mirror",
-        help="serve the offline mirror on loopback",
+        help="serve the offline mirror (on loopback unless --host)",
         description="Serve the bundled mirror of the sources for offline crawls.",
+    )
+    p.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1; a warning if not loopback)",
     )
     p.add_argument("--port", type=int, default=8765, help="port (0 = any free port; default 8765)")
     p.add_argument("--day", type=int, default=1, help="mirror day (default 1)")

@@ -70,6 +70,13 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def _allow_hosts(value: Any) -> Any:
+    from pressbot.netguard import Allowance
+
+    entries = value if isinstance(value, list | tuple) else str(value).split(",")
+    return Allowance.parse([e.strip() for e in entries if str(e).strip()])
+
+
 @dataclass(frozen=True)
 class Spec:
     name: str
@@ -160,6 +167,19 @@ SPECS: tuple[Spec, ...] = (
         "refuse a second run of a source on the same database while one runs",
     ),
     Spec("PRESSBOT_LOG_LEVEL", _text, "INFO", "Scrapy log level"),
+    Spec(
+        "PRESSBOT_ALLOW_HOSTS",
+        _allow_hosts,
+        "",
+        "comma-separated hosts, IP addresses or CIDR networks the crawler may reach although "
+        "they are not public (loopback, private, link-local)",
+    ),
+    Spec(
+        "PRESSBOT_REMOTE_CONTROL",
+        parse_bool,
+        "0",
+        "`1` turns on Scrapy's remote-control server (runs code sent to it: debugging only)",
+    ),
 )
 
 BY_NAME = {s.name: s for s in SPECS}

@@ -16,6 +16,8 @@ leaves the machine.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
+import socket
 import sys
 import threading
 import time
@@ -117,12 +119,24 @@ class _Handler(BaseHTTPRequestHandler):
             super().log_message(format, *args)
 
 
+def is_loopback(host: str) -> bool:
+    """``localhost`` or a loopback address; any other name counts as not loopback."""
+    if host.lower().rstrip(".") == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
 class MirrorHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
 
     def __init__(
         self, root: Path, day: int, host: str, port: int, verbose: bool, delay: float = 0.0
     ) -> None:
+        if ":" in host:
+            self.address_family = socket.AF_INET6
         self.root = root
         self.day = day
         # Seconds to wait before each answer (a slow site, for tests of failures mid-crawl).
@@ -151,18 +165,22 @@ class MirrorServer:
         port: int = 0,
         verbose: bool = False,
         delay: float = 0.0,
+        allow_non_loopback: bool = False,
     ) -> None:
-        if host not in ("127.0.0.1", "localhost", "::1"):
-            raise ValueError("the mirror only listens on loopback")
+        # Only on request (`serve-mirror --host`): anyone who can reach the address
+        # could read the mirror.
+        if not allow_non_loopback and not is_loopback(host):
+            raise ValueError("the mirror only listens on loopback unless asked otherwise")
         if not (root / "day1").is_dir():
             raise FileNotFoundError(f"no mirror at {root} (expected {root / 'day1'})")
-        self.httpd = MirrorHTTPServer(root, day, host, port, verbose, delay)
+        self.httpd = MirrorHTTPServer(root, day, host.strip("[]"), port, verbose, delay)
         self._thread: threading.Thread | None = None
 
     @property
     def url(self) -> str:
-        host, port = self.httpd.server_address[:2]
-        return f"http://{host!s}:{port}"
+        address, port = self.httpd.server_address[:2]
+        host = str(address)
+        return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
     @property
     def day(self) -> int:

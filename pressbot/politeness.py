@@ -5,8 +5,8 @@
   retried at once; a longer wait is left to a later run (the frontier records the
   time the server gave).
 - :class:`RobotsTxtMiddleware`: a robots.txt that answers 5xx or 429, or cannot be
-  fetched at all, means "disallow everything" for the rest of the run -- the rule
-  the major search engines follow -- not "crawl everything".
+  fetched (timeout, connection refused), means "disallow everything" for the rest of
+  the run -- the rule the major search engines follow -- not "crawl everything".
 - :class:`DeadlineMiddleware`: with a time budget, no request may outlive it: its
   download timeout is cut to the time left, so closing the run at the deadline
   never waits for a hanging server.
@@ -22,6 +22,8 @@ import time
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from scrapy import signals
+from scrapy.downloadermiddlewares.offsite import OffsiteMiddleware as _ScrapyOffsite
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware as _ScrapyRobots
 from scrapy.exceptions import IgnoreRequest
@@ -105,6 +107,12 @@ class RobotsTxtMiddleware(_ScrapyRobots):
         await super()._parse_robots(response, netloc, request)
 
     def _robots_error(self, exc: Exception, netloc: str) -> None:
+        if isinstance(exc, IgnoreRequest):
+            # pressbot itself refused the fetch (robots.txt redirects to a forbidden
+            # address, off the site): as for a missing robots.txt, the site said
+            # nothing; every page is still checked by the same guards.
+            super()._robots_error(exc, netloc)
+            return
         self._unavailable(netloc, type(exc).__name__)
 
     def _unavailable(self, netloc: str, why: str) -> None:
@@ -123,6 +131,22 @@ class RobotsTxtMiddleware(_ScrapyRobots):
             self.crawler.stats.inc_value("robotstxt/forbidden")
             raise IgnoreRequest(f"{ROBOTS_UNAVAILABLE}: not crawling this host this run")
         super().process_request_2(rp, request)
+
+
+class OffsiteMiddleware(_ScrapyOffsite):
+    """Scrapy's off-site filter drops a redirect to another site when the redirect is
+    scheduled, without calling the request's errback: the spider would never learn
+    that the article it asked for went elsewhere. This one says so with Scrapy's
+    ``request_dropped`` signal."""
+
+    def request_scheduled(self, request: Request, spider: Any) -> None:
+        try:
+            super().request_scheduled(request, spider)
+        except IgnoreRequest:
+            self.crawler.signals.send_catch_log(
+                signal=signals.request_dropped, request=request, spider=spider
+            )
+            raise
 
 
 class DeadlineMiddleware:

@@ -10,7 +10,7 @@ import os
 
 from pipelines import ITEM_PIPELINES as _PIPELINES
 from pressbot import __version__
-from pressbot.config import BY_NAME
+from pressbot.config import BY_NAME, TRUE
 
 BOT_NAME = "pressbot"
 SPIDER_MODULES = ["pressbot.spiders"]
@@ -44,6 +44,11 @@ PRESSBOT_RECHECK_DROPPED = _env("PRESSBOT_RECHECK_DROPPED")
 PRESSBOT_RETRY_AFTER_MAX = _env("PRESSBOT_RETRY_AFTER_MAX")
 PRESSBOT_MAX_ERROR_SHARE = _env("PRESSBOT_MAX_ERROR_SHARE")
 PRESSBOT_RUN_LOCK = _env("PRESSBOT_RUN_LOCK")
+# Hosts, addresses and networks (CIDR) the crawler may connect to although they are
+# loopback, private, link-local or otherwise not public (see pressbot/netguard.py).
+PRESSBOT_ALLOW_HOSTS = [h.strip() for h in _env("PRESSBOT_ALLOW_HOSTS").split(",") if h.strip()]
+# Scrapy's remote-control server runs Python code sent to it; only for debugging.
+PRESSBOT_REMOTE_CONTROL = _env("PRESSBOT_REMOTE_CONTROL")
 
 # --- politeness -----------------------------------------------------------------
 USER_AGENT = (
@@ -64,9 +69,19 @@ DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+# --- network exposure (pressbot/netguard.py) --------------------------------------
+# A crawl listens on nothing, and connects to public addresses only.
+REMOTE_CONTROL_ENABLED = PRESSBOT_REMOTE_CONTROL.strip().lower() in TRUE
+TWISTED_DNS_RESOLVER = "pressbot.netguard.GuardedResolver"
 
 ITEM_PIPELINES = _PIPELINES
 DOWNLOADER_MIDDLEWARES = {
+    # Before Scrapy's offsite filter (50) and robots.txt (100): a refused host's
+    # robots.txt is not fetched either. Redirected requests pass through again.
+    "pressbot.netguard.NetGuardMiddleware": 40,
+    # Off-site redirects of articles are reported to the spider (pressbot/politeness.py).
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "pressbot.politeness.OffsiteMiddleware": 50,
     # robots.txt 5xx means "disallow all" for the run (pressbot/politeness.py).
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "pressbot.politeness.RobotsTxtMiddleware": 100,
@@ -78,7 +93,11 @@ DOWNLOADER_MIDDLEWARES = {
     "pressbot.archive.RawArchiveMiddleware": 580,
 }
 EXTENSIONS = {"pressbot.extensions.RunRecorder": 500}
-ADDONS = {"pressbot.mirror.MirrorAddon": 0, "pressbot.politeness.BudgetAddon": 10}
+ADDONS = {
+    "pressbot.mirror.MirrorAddon": 0,
+    "pressbot.netguard.NetGuardAddon": 0,
+    "pressbot.politeness.BudgetAddon": 10,
+}
 
 REQUEST_FINGERPRINTER_CLASS = "pressbot.fingerprint.CanonicalFingerprinter"
 FEED_EXPORT_ENCODING = "utf-8"

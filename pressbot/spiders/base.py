@@ -178,6 +178,7 @@ class SourceSpider(scrapy.Spider):
         crawler.signals.connect(spider._closed, signal=signals.spider_closed)
         crawler.signals.connect(spider._item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(spider._item_error, signal=signals.item_error)
+        crawler.signals.connect(spider._request_dropped, signal=signals.request_dropped)
         return spider
 
     # --- bookkeeping --------------------------------------------------------------
@@ -234,6 +235,30 @@ class SourceSpider(scrapy.Spider):
         if isinstance(item, Record) and item.frontier_key and self.frontier is not None:
             reason = str(exception).split(":", 1)[0]
             self.frontier.dropped(item.frontier_key, item.url, reason)
+
+    def _request_dropped(self, request: scrapy.Request) -> None:
+        """A request that never reached the downloader: a redirect off the site, or one
+        to a page already requested (two URLs redirecting to one)."""
+        key = request.meta.get("pressbot_key")
+        if key is not None and self.frontier is not None:
+            if self.source.owns(request.url):
+                self._count("dropped/duplicate_redirect")
+                self.frontier.dropped(key, request.url, "redirects to a page already requested")
+            else:
+                self._count("refused")
+                self._count("dropped/offsite")
+                logger.warning(
+                    "%s: an article redirects off the site, to %s", self.source.key, request.url
+                )
+                self.frontier.dropped(key, request.url, f"refused (offsite): {request.url}")
+        start = request.meta.get("pressbot_walk")
+        if start is not None and request.callback == self.parse_listing:
+            if self.source.owns(request.url):
+                # The "next" page was walked already: the listing went round in a circle.
+                self._end_walk(start, "last_page")
+            else:
+                self._count("listing_errors")
+                self._end_walk(start, "listing_offsite")
 
     def _item_error(self, item: Any, response: Any, failure: Failure) -> None:
         if isinstance(item, Record) and item.frontier_key and self.frontier is not None:
