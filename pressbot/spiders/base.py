@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 
 import scrapy
 from scrapy import signals
-from scrapy.http import Response
+from scrapy.http import Response, TextResponse
 from scrapy.utils.sitemap import Sitemap
 
 from pressbot.db.store import Store
@@ -203,9 +203,11 @@ class SourceSpider(scrapy.Spider):
             return
         if response.meta.get("pressbot_revalidating"):
             self._count("revalidated_changed")
+        # The text as Scrapy decodes it: a charset given only in the HTTP header counts.
+        page = response.text if isinstance(response, TextResponse) else response.body
         try:
             record = extract_html(
-                response.body,
+                page,
                 response.url,
                 fetched_at=datetime.now(UTC),
                 source=self.source,
