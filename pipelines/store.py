@@ -58,7 +58,7 @@ class StorePipeline(CountingPipeline):
             logger.error(
                 "could not store %d records (%s); kept in %s", len(batch), exc, self.deadletter_path
             )
-            deadletter.append(self.deadletter_path, batch, exc)
+            deadletter.append(self.deadletter_path, batch, exc, database=self.database_url)
             for rec in batch:
                 self.count(rec, "deadletter")
             self.stats.inc_value("pressbot/deadletter", len(batch))

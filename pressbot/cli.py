@@ -288,51 +288,25 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
-    from pressbot import deadletter
-    from pressbot.db.store import Store
-    from pressbot.ingest import Chain
+    from pressbot.replay import replay
     from pressbot.settings import PRESSBOT_DEADLETTER_PATH
 
     path = Path(args.file or PRESSBOT_DEADLETTER_PATH)
-    if not path.exists():
+    result = replay(
+        path,
+        _database_url(args),
+        any_database=args.any_database,
+        overrides=_chain_overrides(args),
+    )
+    if result is None:
         print(f"nothing to replay: {path} does not exist")
         return EXIT_OK
-    # Move the file aside first: what fails again is appended to a fresh file.
-    pending = path.with_name(path.name + ".replaying")
-    if pending.exists():
-        print(
-            f"pressbot replay: {pending} exists (an interrupted replay?); "
-            f"replay it with --file {pending}",
-            file=sys.stderr,
-        )
-        return EXIT_FAIL
-    path.rename(pending)
-    overrides = _chain_overrides(args)
-    overrides["PRESSBOT_DEADLETTER_PATH"] = str(path)
-    records = 0
-    pages: list[dict[str, Any]] = []
-    with Chain(overrides) as chain:
-        for kind, entry in deadletter.read(pending):
-            if kind == "page":
-                pages.append(entry)
-            else:
-                records += 1
-                chain.process(entry)
-        outcomes = chain.close()
-        dropped = dict(chain.dropped)
-    archived = 0
-    if pages:
-        try:
-            with Store(chain.settings.get("PRESSBOT_DATABASE_URL")) as store:
-                archived = store.archive(pages, skip_existing=True)
-        except Exception as exc:
-            deadletter.append_pages(path, pages, exc)
-            outcomes["deadletter"] = outcomes.get("deadletter", 0) + len(pages)
-    pending.unlink()
-    _print_outcomes(f"replayed {records} record(s)", outcomes, dropped)
-    if pages:
-        print(f"replayed {len(pages)} archived page(s): {archived} stored")
-    return EXIT_FAIL if outcomes.get("deadletter") else EXIT_OK
+    _print_outcomes(f"replayed {result.records} record(s)", result.outcomes, result.dropped)
+    if result.pages:
+        print(f"replayed {result.pages} archived page(s): {result.archived} stored")
+    for line in result.problems(path):
+        print(line, file=sys.stderr)
+    return EXIT_OK if result.ok else EXIT_FAIL
 
 
 def cmd_reextract(args: argparse.Namespace) -> int:
@@ -617,6 +591,11 @@ def build_parser() -> argparse.ArgumentParser:
         "What fails again goes back to the dead-letter file.",
     )
     p.add_argument("--file", help="dead-letter file (default: $PRESSBOT_DEADLETTER_PATH)")
+    p.add_argument(
+        "--any-database",
+        action="store_true",
+        help="also store entries recorded for another database (kept in the file otherwise)",
+    )
     _database_option(p)
     p.set_defaults(func=cmd_replay)
 
