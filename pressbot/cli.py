@@ -27,6 +27,34 @@ def _print_json(obj: Any, *, pretty: bool) -> None:
     sys.stdout.write(text + "\n")
 
 
+def _iso(text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"invalid ISO 8601 date: {text!r} (e.g. 2025-06-01 or 2025-06-01T08:00+05:00)"
+        ) from None
+
+
+def _fetched_at(text: str) -> datetime:
+    """argparse type of --fetched-at: relative dates resolve against it, so the local
+    time it means must be stated."""
+    value = _iso(text)
+    if value.tzinfo is None:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} needs a UTC offset (e.g. 2025-06-01T12:00+05:00)"
+        )
+    return value
+
+
+def _header(headers: dict[str, list[str]] | None, name: str = "Content-Type") -> str | None:
+    """First value of an archived response header, whatever its case."""
+    for key, values in (headers or {}).items():
+        if key.lower() == name.lower() and values:
+            return values[0]
+    return None
+
+
 def _database_url(args: argparse.Namespace) -> str:
     from pressbot import settings
 
@@ -125,28 +153,29 @@ def _crawl_in_processes(
 # --- extract ------------------------------------------------------------------------
 def _extract_one(path: Path, args: argparse.Namespace) -> dict[str, Any]:
     from pressbot.extract import extract_html, extract_text
+    from pressbot.ingest import load_file
     from pressbot.items import record_to_json
     from pressbot.sources import get
 
     source = get(args.source) if args.source else None
-    fetched_at = datetime.fromisoformat(args.fetched_at) if args.fetched_at else None
     url = args.url or path.resolve().as_uri()
-    data = path.read_bytes()
-    if args.text:
-        record = extract_text(data.decode("utf-8"), url, fetched_at=fetched_at, source=source)
-    else:
-        record = extract_html(data, url, fetched_at=fetched_at, source=source)
-    return record_to_json(record)
+    page = load_file(path, text=args.text)
+    extract = extract_text if args.text else extract_html
+    return record_to_json(extract(page, url, fetched_at=args.fetched_at, source=source))
+
+
+def _why(exc: Exception) -> str:
+    """A file's failure in a few words: the reason it was refused, or the error."""
+    from pressbot.ingest import Refused
+
+    if isinstance(exc, Refused):
+        return str(exc)
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return f"{type(exc).__name__}: {exc}"
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    if args.fetched_at:
-        try:
-            if datetime.fromisoformat(args.fetched_at).tzinfo is None:
-                raise ValueError("needs a UTC offset")
-        except ValueError as exc:
-            print(f"pressbot extract: --fetched-at {args.fetched_at!r}: {exc}", file=sys.stderr)
-            return EXIT_USAGE
     if args.source:
         from pressbot.sources import get
 
@@ -159,17 +188,17 @@ def cmd_extract(args: argparse.Namespace) -> int:
     if len(files) == 1:
         try:
             _print_json(_extract_one(files[0], args), pretty=True)
-        except (OSError, UnicodeDecodeError, ValueError) as exc:
-            print(f"pressbot extract: {files[0]}: {exc}", file=sys.stderr)
+        except Exception as exc:  # one line per file, whatever the page made fail
+            print(f"pressbot extract: {files[0]}: {_why(exc)}", file=sys.stderr)
             return EXIT_FAIL
         return EXIT_OK
     failed = 0
     for path in files:
         try:
             row = {"file": str(path), **_extract_one(path, args)}
-        except (OSError, UnicodeDecodeError, ValueError) as exc:
+        except Exception as exc:  # the other files still get their rows
             failed += 1
-            row = {"file": str(path), "error": f"{type(exc).__name__}: {exc}"}
+            row = {"file": str(path), "error": _why(exc)}
         _print_json(row, pretty=False)
     return EXIT_FAIL if failed == len(files) else EXIT_OK
 
@@ -254,7 +283,7 @@ def _print_outcomes(what: str, outcomes: dict[str, int], dropped: dict[str, int]
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from pressbot.ingest import Chain, Saved, iter_saved, to_record
+    from pressbot.ingest import Chain, Problem, iter_saved, to_record
     from pressbot.sources import get
 
     try:
@@ -262,29 +291,26 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     except KeyError as exc:
         print(f"pressbot ingest: {exc.args[0]}", file=sys.stderr)
         return EXIT_USAGE
-    errors = 0
+    problems = 0
     read = 0
     with Chain(_chain_overrides(args)) as chain:
         for saved in iter_saved([Path(p) for p in args.paths], text=args.text, url=args.url):
-            if not isinstance(saved, Saved):
-                origin, problem = saved
-                errors += 1
-                print(f"pressbot ingest: {origin}: {problem}", file=sys.stderr)
+            if isinstance(saved, Problem):
+                problems += 1
+                print(f"pressbot ingest: {saved.origin}: {saved.reason}", file=sys.stderr)
                 continue
             read += 1
             try:
-                record = to_record(saved, source)
-            except (ValueError, UnicodeDecodeError) as exc:
-                errors += 1
-                print(f"pressbot ingest: {saved.origin}: {exc}", file=sys.stderr)
-                continue
-            chain.process(record)
+                chain.process(to_record(saved, source, args.fetched_at))
+            except Exception as exc:  # one page's failure is reported; the rest go on
+                problems += 1
+                print(f"pressbot ingest: {saved.origin}: {_why(exc)}", file=sys.stderr)
         outcomes = chain.close()
         dropped = dict(chain.dropped)
     _print_outcomes(f"ingested {read} page(s)", outcomes, dropped)
-    if errors:
-        print(f"{errors} file(s) could not be read or parsed", file=sys.stderr)
-    return EXIT_FAIL if outcomes.get("deadletter") or (errors and not read) else EXIT_OK
+    if problems:
+        print(f"{problems} input(s) refused or unreadable (see above)", file=sys.stderr)
+    return EXIT_FAIL if outcomes.get("deadletter") or problems else EXIT_OK
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
@@ -313,23 +339,21 @@ def cmd_reextract(args: argparse.Namespace) -> int:
     import zlib
 
     from pressbot.db.store import Store
+    from pressbot.decode import decode_html
     from pressbot.extract import extract_html
     from pressbot.ingest import Chain
     from pressbot.sources import get
 
-    since = datetime.fromisoformat(args.since) if args.since else None
-    if since is not None and since.tzinfo is None:
-        from datetime import UTC
-
-        since = since.replace(tzinfo=UTC)
     pages = 0
     with Store(_database_url(args)) as store, Chain(_chain_overrides(args)) as chain:
-        for page in store.latest_pages(args.source or None, since):
+        for page in store.latest_pages(args.source or None, _aware(args.since)):
             pages += 1
             try:
                 source = get(page.source) if page.source else None
+                # Decoded as the crawl decoded it: the archived Content-Type counts.
+                text, _ = decode_html(zlib.decompress(page.body_z), _header(page.headers))
                 record = extract_html(
-                    zlib.decompress(page.body_z),
+                    text,
                     page.url,
                     fetched_at=page.fetched_at,
                     source=source,
@@ -458,6 +482,15 @@ def _database_option(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _fetched_at_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--fetched-at",
+        type=_fetched_at,
+        metavar="ISO",
+        help="fetch time, for relative dates (with offset)",
+    )
+
+
 def _source_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--source", action="append", metavar="KEY", help="only this source (repeatable)")
 
@@ -540,9 +573,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--source", metavar="KEY", help="source whose hints to use (default: from the URL)"
     )
     p.add_argument("--text", action="store_true", help="the files are plain text, not HTML")
-    p.add_argument(
-        "--fetched-at", metavar="ISO", help="fetch time, for relative dates (with offset)"
-    )
+    _fetched_at_option(p)
     p.set_defaults(func=cmd_extract)
 
     p = sub.add_parser(
@@ -580,6 +611,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--source", metavar="KEY", help="source of the pages (default: from the URL)")
     p.add_argument("--text", action="store_true", help="treat files as plain text")
     p.add_argument("--url", help="URL of the page (one file only; default: its file:// URI)")
+    _fetched_at_option(p)
     _database_option(p)
     p.add_argument("--deadletter", metavar="FILE", help="dead-letter file")
     p.set_defaults(func=cmd_ingest)
