@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
 import sys
 import traceback
 from collections.abc import Sequence
 from dataclasses import asdict
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from pressbot.errors import (
     EXIT_SIGINT,
     EXIT_USAGE,
     PressbotError,
+    UsageError,
 )
 
 
@@ -34,6 +36,12 @@ def _iso(text: str) -> datetime:
         raise argparse.ArgumentTypeError(
             f"invalid ISO 8601 date: {text!r} (e.g. 2025-06-01 or 2025-06-01T08:00+05:00)"
         ) from None
+
+
+def _iso_date(text: str) -> datetime:
+    """argparse type of --since and the like: ISO 8601, UTC unless an offset is given."""
+    value = _iso(text)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _fetched_at(text: str) -> datetime:
@@ -207,9 +215,18 @@ def cmd_extract(args: argparse.Namespace) -> int:
 def cmd_serve_mirror(args: argparse.Namespace) -> int:
     from pressbot.mirror import DEFAULT_ROOT, MirrorServer
 
-    server = MirrorServer(
-        Path(args.root or DEFAULT_ROOT), day=args.day, port=args.port, verbose=args.verbose
-    )
+    try:
+        server = MirrorServer(
+            Path(args.root or DEFAULT_ROOT), day=args.day, port=args.port, verbose=args.verbose
+        )
+    except FileNotFoundError as exc:  # --root without a mirror in it
+        raise UsageError(str(exc)) from exc
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise UsageError(
+                f"port {args.port} is in use; choose another with --port (0 takes a free one)"
+            ) from exc
+        raise UsageError(f"cannot listen on port {args.port}: {exc.strerror or exc}") from exc
     print(f"serving {args.root or DEFAULT_ROOT} (day {args.day}) at {server.url}", flush=True)
     print(f"crawl it with: PRESSBOT_MIRROR={server.url} scrapy crawl <source>", flush=True)
     try:
@@ -346,7 +363,7 @@ def cmd_reextract(args: argparse.Namespace) -> int:
 
     pages = 0
     with Store(_database_url(args)) as store, Chain(_chain_overrides(args)) as chain:
-        for page in store.latest_pages(args.source or None, _aware(args.since)):
+        for page in store.latest_pages(args.source or None, args.since):
             pages += 1
             try:
                 source = get(page.source) if page.source else None
@@ -375,11 +392,11 @@ def cmd_warc(args: argparse.Namespace) -> int:
     from pressbot.db.store import Store
     from pressbot.ingest import write_warc
 
-    since = _aware(args.since)
+    _check_writable(args.output)
     with Store(_database_url(args)) as store:
         pages = (
             (p.url, p.status, p.headers, zlib.decompress(p.body_z), p.fetched_at)
-            for p in store.latest_pages(args.source or None, since)
+            for p in store.latest_pages(args.source or None, args.since)
         )
         n = write_warc(Path(args.output), pages)
     print(f"wrote {n} response(s) to {args.output}")
@@ -410,13 +427,18 @@ def cmd_health(args: argparse.Namespace) -> int:
 
 
 # --- export, db ---------------------------------------------------------------------
-def _aware(text: str | None) -> datetime | None:
-    if not text:
-        return None
-    from datetime import UTC
-
-    value = datetime.fromisoformat(text)
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+def _check_writable(path: str) -> None:
+    """Refuse an output file that cannot be written, before any work is done."""
+    target = Path(path)
+    existed = target.exists()
+    try:
+        # Opening is the only test that holds for root, read-only mounts and ACLs alike.
+        with target.open("ab"):
+            pass
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    if not existed:
+        target.unlink()
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -426,12 +448,14 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.format == "parquet" and not args.output:
         print("pressbot export: Parquet needs --output FILE", file=sys.stderr)
         return EXIT_USAGE
+    if args.output:
+        _check_writable(args.output)
     with Store(_database_url(args)) as store:
         rows = iter_rows(
             store.engine,
             sources=args.source or None,
-            since=_aware(args.since),
-            published_since=_aware(args.published_since),
+            since=args.since,
+            published_since=args.published_since,
             include_duplicates=args.include_duplicates,
         )
         if args.format == "parquet":
@@ -639,7 +663,9 @@ def build_parser() -> argparse.ArgumentParser:
         "records changed.",
     )
     _source_option(p)
-    p.add_argument("--since", metavar="DATE", help="only pages fetched since DATE (ISO 8601)")
+    p.add_argument(
+        "--since", type=_iso_date, metavar="DATE", help="only pages fetched since DATE (ISO 8601)"
+    )
     _database_option(p)
     p.set_defaults(func=cmd_reextract)
 
@@ -652,8 +678,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["jsonl", "csv", "parquet"], default="jsonl")
     p.add_argument("--output", "-o", metavar="FILE", help="output file (default: standard output)")
     _source_option(p)
-    p.add_argument("--since", metavar="DATE", help="records stored or changed since DATE")
-    p.add_argument("--published-since", metavar="DATE", help="records published since DATE")
+    p.add_argument(
+        "--since", type=_iso_date, metavar="DATE", help="records stored or changed since DATE"
+    )
+    p.add_argument(
+        "--published-since", type=_iso_date, metavar="DATE", help="records published since DATE"
+    )
     p.add_argument(
         "--include-duplicates",
         action="store_true",
@@ -670,7 +700,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("output", metavar="FILE", help="output file (.warc.gz)")
     _source_option(p)
-    p.add_argument("--since", metavar="DATE", help="only pages fetched since DATE")
+    p.add_argument("--since", type=_iso_date, metavar="DATE", help="only pages fetched since DATE")
     _database_option(p)
     p.set_defaults(func=cmd_warc)
 

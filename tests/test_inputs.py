@@ -1,5 +1,5 @@
 """Inputs that are empty, binary, too big, damaged or cut short are refused with one
-line each while the rest go through."""
+line each while the rest go through; user mistakes end as one line and exit 2."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import gzip
 import io
 import json
 import shutil
+import socket
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -279,3 +280,62 @@ def test_unframed_warc_response_cut_short_is_refused(tmp_path: Path, sqlite_url:
     assert result.returncode == 1
     assert "truncated" in result.stderr and "1 input(s) refused" in result.stderr
     assert [r["url"] for r in _stored(sqlite_url)] == [url2]
+
+
+# --- one-line usage errors ----------------------------------------------------------
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["export", "--since", "yesterday"],
+        ["export", "--published-since", "2025-13-01"],
+        ["reextract", "--since", "yesterday"],
+        ["warc", "OUT", "--since", "yesterday"],
+    ],
+    ids=" ".join,
+)
+def test_bad_dates_are_usage_errors(tmp_path: Path, args: list[str]) -> None:
+    db = tmp_path / "p.db"
+    args = [str(tmp_path / "o.warc.gz") if a == "OUT" else a for a in args]
+    result = pressbot(*args, "--database", f"sqlite:///{db}")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert f"invalid ISO 8601 date: {args[-1]!r}" in result.stderr
+    assert not db.exists()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["export", "--output", "MISSING/out.jsonl"],
+        ["export", "--format", "csv", "--output", "DIR"],
+        ["export", "--format", "parquet", "--output", "FILE/x.parquet"],
+        ["warc", "MISSING/out.warc.gz"],
+        ["warc", "DIR"],
+    ],
+    ids=" ".join,
+)
+def test_unwritable_output_is_a_usage_error_before_any_work(
+    tmp_path: Path, args: list[str]
+) -> None:
+    db = tmp_path / "p.db"
+    (tmp_path / "FILE").write_text("x")
+    (tmp_path / "DIR").mkdir()
+    args = [a.replace("MISSING", str(tmp_path / "missing")) for a in args]
+    args = [str(tmp_path / a) if a == "DIR" or a.startswith("FILE/") else a for a in args]
+    result = pressbot(*args, "--database", f"sqlite:///{db}")
+    assert result.returncode == 2
+    line = _one_line(result.stderr)
+    assert line.startswith(f"pressbot {args[0]}: cannot write ")
+    assert not db.exists()  # refused before the database was opened
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["DIR", "FILE"]
+    assert not any((tmp_path / "DIR").iterdir())
+
+
+def test_serve_mirror_on_a_busy_port(tmp_path: Path) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = pressbot("serve-mirror", "--port", str(port))
+    assert result.returncode == 2
+    assert f"port {port} is in use" in _one_line(result.stderr)
