@@ -108,7 +108,7 @@ class RawArchiveMiddleware:
             logger.error(
                 "could not archive %d pages (%s); kept in %s", len(batch), exc, self.deadletter_path
             )
-            deadletter.append_pages(self.deadletter_path, batch, exc)
+            deadletter.append_pages(self.deadletter_path, batch, exc, database=self.database_url)
             self.crawler.stats.inc_value("pressbot/archive_errors", len(batch))
 
     def close(self) -> None:

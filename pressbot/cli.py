@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
 import sys
 import traceback
 from collections.abc import Sequence
 from dataclasses import asdict
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,40 @@ from pressbot.errors import (
 def _print_json(obj: Any, *, pretty: bool) -> None:
     text = json.dumps(obj, ensure_ascii=False, indent=2 if pretty else None, sort_keys=pretty)
     sys.stdout.write(text + "\n")
+
+
+def _iso(text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"invalid ISO 8601 date: {text!r} (e.g. 2025-06-01 or 2025-06-01T08:00+05:00)"
+        ) from None
+
+
+def _iso_date(text: str) -> datetime:
+    """argparse type of --since and the like: ISO 8601, UTC unless an offset is given."""
+    value = _iso(text)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _fetched_at(text: str) -> datetime:
+    """argparse type of --fetched-at: relative dates resolve against it, so the local
+    time it means must be stated."""
+    value = _iso(text)
+    if value.tzinfo is None:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} needs a UTC offset (e.g. 2025-06-01T12:00+05:00)"
+        )
+    return value
+
+
+def _header(headers: dict[str, list[str]] | None, name: str = "Content-Type") -> str | None:
+    """First value of an archived response header, whatever its case."""
+    for key, values in (headers or {}).items():
+        if key.lower() == name.lower() and values:
+            return values[0]
+    return None
 
 
 def _database_url(args: argparse.Namespace) -> str:
@@ -255,28 +290,29 @@ def _crawl_in_processes(
 # --- extract ------------------------------------------------------------------------
 def _extract_one(path: Path, args: argparse.Namespace) -> dict[str, Any]:
     from pressbot.extract import extract_html, extract_text
+    from pressbot.ingest import load_file
     from pressbot.items import record_to_json
     from pressbot.sources import get
 
     source = get(args.source) if args.source else None
-    fetched_at = datetime.fromisoformat(args.fetched_at) if args.fetched_at else None
     url = args.url or path.resolve().as_uri()
-    data = path.read_bytes()
-    if args.text:
-        record = extract_text(data.decode("utf-8"), url, fetched_at=fetched_at, source=source)
-    else:
-        record = extract_html(data, url, fetched_at=fetched_at, source=source)
-    return record_to_json(record)
+    page = load_file(path, text=args.text)
+    extract = extract_text if args.text else extract_html
+    return record_to_json(extract(page, url, fetched_at=args.fetched_at, source=source))
+
+
+def _why(exc: Exception) -> str:
+    """A file's failure in a few words: the reason it was refused, or the error."""
+    from pressbot.ingest import Refused
+
+    if isinstance(exc, Refused):
+        return str(exc)
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return f"{type(exc).__name__}: {exc}"
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    if args.fetched_at:
-        try:
-            if datetime.fromisoformat(args.fetched_at).tzinfo is None:
-                raise ValueError("needs a UTC offset")
-        except ValueError as exc:
-            print(f"pressbot extract: --fetched-at {args.fetched_at!r}: {exc}", file=sys.stderr)
-            return EXIT_USAGE
     if args.source:
         from pressbot.sources import get
 
@@ -289,17 +325,17 @@ def cmd_extract(args: argparse.Namespace) -> int:
     if len(files) == 1:
         try:
             _print_json(_extract_one(files[0], args), pretty=True)
-        except (OSError, UnicodeDecodeError, ValueError) as exc:
-            print(f"pressbot extract: {files[0]}: {exc}", file=sys.stderr)
+        except Exception as exc:  # one line per file, whatever the page made fail
+            print(f"pressbot extract: {files[0]}: {_why(exc)}", file=sys.stderr)
             return EXIT_FAIL
         return EXIT_OK
     failed = 0
     for path in files:
         try:
             row = {"file": str(path), **_extract_one(path, args)}
-        except (OSError, UnicodeDecodeError, ValueError) as exc:
+        except Exception as exc:  # the other files still get their rows
             failed += 1
-            row = {"file": str(path), "error": f"{type(exc).__name__}: {exc}"}
+            row = {"file": str(path), "error": _why(exc)}
         _print_json(row, pretty=False)
     return EXIT_FAIL if failed == len(files) else EXIT_OK
 
@@ -315,14 +351,23 @@ def cmd_serve_mirror(args: argparse.Namespace) -> int:
             file=sys.stderr,
             flush=True,
         )
-    server = MirrorServer(
-        Path(args.root or DEFAULT_ROOT),
-        day=args.day,
-        host=args.host,
-        port=args.port,
-        verbose=args.verbose,
-        allow_non_loopback=True,
-    )
+    try:
+        server = MirrorServer(
+            Path(args.root or DEFAULT_ROOT),
+            day=args.day,
+            host=args.host,
+            port=args.port,
+            verbose=args.verbose,
+            allow_non_loopback=True,
+        )
+    except FileNotFoundError as exc:  # --root without a mirror in it
+        raise UsageError(str(exc)) from exc
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise UsageError(
+                f"port {args.port} is in use; choose another with --port (0 takes a free one)"
+            ) from exc
+        raise UsageError(f"cannot listen on port {args.port}: {exc.strerror or exc}") from exc
     print(f"serving {args.root or DEFAULT_ROOT} (day {args.day}) at {server.url}", flush=True)
     print(f"crawl it with: PRESSBOT_MIRROR={server.url} scrapy crawl <source>", flush=True)
     try:
@@ -397,7 +442,7 @@ def _print_outcomes(what: str, outcomes: dict[str, int], dropped: dict[str, int]
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from pressbot.ingest import Chain, Saved, iter_saved, to_record
+    from pressbot.ingest import Chain, Problem, iter_saved, to_record
     from pressbot.sources import get
 
     try:
@@ -405,100 +450,75 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     except KeyError as exc:
         print(f"pressbot ingest: {exc.args[0]}", file=sys.stderr)
         return EXIT_USAGE
-    errors = 0
+    problems = 0
     read = 0
     with Chain(_chain_overrides(args)) as chain:
         for saved in iter_saved([Path(p) for p in args.paths], text=args.text, url=args.url):
-            if not isinstance(saved, Saved):
-                origin, problem = saved
-                errors += 1
-                print(f"pressbot ingest: {origin}: {problem}", file=sys.stderr)
+            if isinstance(saved, Problem):
+                problems += 1
+                print(f"pressbot ingest: {saved.origin}: {saved.reason}", file=sys.stderr)
                 continue
             read += 1
             try:
-                record = to_record(saved, source)
-            except (ValueError, UnicodeDecodeError) as exc:
-                errors += 1
-                print(f"pressbot ingest: {saved.origin}: {exc}", file=sys.stderr)
-                continue
-            chain.process(record)
+                chain.process(to_record(saved, source, args.fetched_at))
+            except Exception as exc:  # one page's failure is reported; the rest go on
+                problems += 1
+                print(f"pressbot ingest: {saved.origin}: {_why(exc)}", file=sys.stderr)
         outcomes = chain.close()
         dropped = dict(chain.dropped)
     _print_outcomes(f"ingested {read} page(s)", outcomes, dropped)
-    if errors:
-        print(f"{errors} file(s) could not be read or parsed", file=sys.stderr)
-    return EXIT_FAIL if outcomes.get("deadletter") or (errors and not read) else EXIT_OK
+    if problems:
+        print(f"{problems} input(s) refused or unreadable (see above)", file=sys.stderr)
+    return EXIT_FAIL if outcomes.get("deadletter") or problems else EXIT_OK
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
-    from pressbot import deadletter
-    from pressbot.db.store import Store
-    from pressbot.ingest import Chain
+    from pressbot.replay import replay
     from pressbot.settings import PRESSBOT_DEADLETTER_PATH
 
     path = Path(args.file or PRESSBOT_DEADLETTER_PATH)
-    if not path.exists():
+    result = replay(
+        path,
+        _database_url(args),
+        any_database=args.any_database,
+        overrides=_chain_overrides(args),
+    )
+    if result is None:
         print(f"nothing to replay: {path} does not exist")
         return EXIT_OK
-    # Move the file aside first: what fails again is appended to a fresh file.
-    pending = path.with_name(path.name + ".replaying")
-    if pending.exists():
-        print(
-            f"pressbot replay: {pending} exists (an interrupted replay?); "
-            f"replay it with --file {pending}",
-            file=sys.stderr,
-        )
-        return EXIT_FAIL
-    path.rename(pending)
-    overrides = _chain_overrides(args)
-    overrides["PRESSBOT_DEADLETTER_PATH"] = str(path)
-    records = 0
-    pages: list[dict[str, Any]] = []
-    with Chain(overrides) as chain:
-        for kind, entry in deadletter.read(pending):
-            if kind == "page":
-                pages.append(entry)
-            else:
-                records += 1
-                chain.process(entry)
-        outcomes = chain.close()
-        dropped = dict(chain.dropped)
-    archived = 0
-    if pages:
-        try:
-            with Store(chain.settings.get("PRESSBOT_DATABASE_URL")) as store:
-                archived = store.archive(pages, skip_existing=True)
-        except Exception as exc:
-            deadletter.append_pages(path, pages, exc)
-            outcomes["deadletter"] = outcomes.get("deadletter", 0) + len(pages)
-    pending.unlink()
-    _print_outcomes(f"replayed {records} record(s)", outcomes, dropped)
-    if pages:
-        print(f"replayed {len(pages)} archived page(s): {archived} stored")
-    return EXIT_FAIL if outcomes.get("deadletter") else EXIT_OK
+    _print_outcomes(f"replayed {result.records} record(s)", result.outcomes, result.dropped)
+    if result.pages:
+        print(f"replayed {result.pages} archived page(s): {result.archived} stored")
+    for line in result.problems(path):
+        print(line, file=sys.stderr)
+    return EXIT_OK if result.ok else EXIT_FAIL
 
 
 def cmd_reextract(args: argparse.Namespace) -> int:
     import zlib
 
     from pressbot.db.store import Store
+    from pressbot.decode import decode_html, is_framed, page_damage
     from pressbot.extract import extract_html
     from pressbot.ingest import Chain
     from pressbot.sources import get
 
-    since = datetime.fromisoformat(args.since) if args.since else None
-    if since is not None and since.tzinfo is None:
-        from datetime import UTC
-
-        since = since.replace(tzinfo=UTC)
     pages = 0
     with Store(_database_url(args)) as store, Chain(_chain_overrides(args)) as chain:
-        for page in store.latest_pages(args.source or None, since):
+        for page in store.latest_pages(args.source or None, args.since):
             pages += 1
             try:
                 source = get(page.source) if page.source else None
+                # Decoded as the crawl decoded it: the archived Content-Type counts.
+                body = zlib.decompress(page.body_z)
+                text, _ = decode_html(body, _header(page.headers))
+                damage = page_damage(body, text, framed=is_framed(page.headers))
+                if damage:
+                    # A damaged page never becomes a record (the crawl refused it too).
+                    print(f"pressbot reextract: {page.url}: skipped: {damage}", file=sys.stderr)
+                    continue
                 record = extract_html(
-                    zlib.decompress(page.body_z),
+                    text,
                     page.url,
                     fetched_at=page.fetched_at,
                     source=source,
@@ -520,11 +540,11 @@ def cmd_warc(args: argparse.Namespace) -> int:
     from pressbot.db.store import Store
     from pressbot.ingest import write_warc
 
-    since = _aware(args.since)
+    _check_writable(args.output)
     with Store(_database_url(args)) as store:
         pages = (
             (p.url, p.status, p.headers, zlib.decompress(p.body_z), p.fetched_at)
-            for p in store.latest_pages(args.source or None, since)
+            for p in store.latest_pages(args.source or None, args.since)
         )
         n = write_warc(Path(args.output), pages)
     print(f"wrote {n} response(s) to {args.output}")
@@ -555,13 +575,18 @@ def cmd_health(args: argparse.Namespace) -> int:
 
 
 # --- export, db ---------------------------------------------------------------------
-def _aware(text: str | None) -> datetime | None:
-    if not text:
-        return None
-    from datetime import UTC
-
-    value = datetime.fromisoformat(text)
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+def _check_writable(path: str) -> None:
+    """Refuse an output file that cannot be written, before any work is done."""
+    target = Path(path)
+    existed = target.exists()
+    try:
+        # Opening is the only test that holds for root, read-only mounts and ACLs alike.
+        with target.open("ab"):
+            pass
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    if not existed:
+        target.unlink()
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -571,12 +596,14 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.format == "parquet" and not args.output:
         print("pressbot export: Parquet needs --output FILE", file=sys.stderr)
         return EXIT_USAGE
+    if args.output:
+        _check_writable(args.output)
     with Store(_database_url(args)) as store:
         rows = iter_rows(
             store.engine,
             sources=args.source or None,
-            since=_aware(args.since),
-            published_since=_aware(args.published_since),
+            since=args.since,
+            published_since=args.published_since,
             include_duplicates=args.include_duplicates,
         )
         if args.format == "parquet":
@@ -640,6 +667,15 @@ def _database_option(p: argparse.ArgumentParser) -> None:
         "--database",
         metavar="URL",
         help="SQLAlchemy URL (default: $PRESSBOT_DATABASE_URL or sqlite:///data/pressbot.db)",
+    )
+
+
+def _fetched_at_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--fetched-at",
+        type=_fetched_at,
+        metavar="ISO",
+        help="fetch time, for relative dates (with offset)",
     )
 
 
@@ -745,9 +781,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--source", metavar="KEY", help="source whose hints to use (default: from the URL)"
     )
     p.add_argument("--text", action="store_true", help="the files are plain text, not HTML")
-    p.add_argument(
-        "--fetched-at", metavar="ISO", help="fetch time, for relative dates (with offset)"
-    )
+    _fetched_at_option(p)
     p.set_defaults(func=cmd_extract)
 
     p = sub.add_parser(
@@ -790,6 +824,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--source", metavar="KEY", help="source of the pages (default: from the URL)")
     p.add_argument("--text", action="store_true", help="treat files as plain text")
     p.add_argument("--url", help="URL of the page (one file only; default: its file:// URI)")
+    _fetched_at_option(p)
     _database_option(p)
     p.add_argument("--deadletter", metavar="FILE", help="dead-letter file")
     p.set_defaults(func=cmd_ingest)
@@ -801,6 +836,11 @@ def build_parser() -> argparse.ArgumentParser:
         "What fails again goes back to the dead-letter file.",
     )
     p.add_argument("--file", help="dead-letter file (default: $PRESSBOT_DEADLETTER_PATH)")
+    p.add_argument(
+        "--any-database",
+        action="store_true",
+        help="also store entries recorded for another database (kept in the file otherwise)",
+    )
     _database_option(p)
     p.set_defaults(func=cmd_replay)
 
@@ -812,7 +852,9 @@ def build_parser() -> argparse.ArgumentParser:
         "records changed.",
     )
     _source_option(p)
-    p.add_argument("--since", metavar="DATE", help="only pages fetched since DATE (ISO 8601)")
+    p.add_argument(
+        "--since", type=_iso_date, metavar="DATE", help="only pages fetched since DATE (ISO 8601)"
+    )
     _database_option(p)
     p.set_defaults(func=cmd_reextract)
 
@@ -825,8 +867,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["jsonl", "csv", "parquet"], default="jsonl")
     p.add_argument("--output", "-o", metavar="FILE", help="output file (default: standard output)")
     _source_option(p)
-    p.add_argument("--since", metavar="DATE", help="records stored or changed since DATE")
-    p.add_argument("--published-since", metavar="DATE", help="records published since DATE")
+    p.add_argument(
+        "--since", type=_iso_date, metavar="DATE", help="records stored or changed since DATE"
+    )
+    p.add_argument(
+        "--published-since", type=_iso_date, metavar="DATE", help="records published since DATE"
+    )
     p.add_argument(
         "--include-duplicates",
         action="store_true",
@@ -843,7 +889,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("output", metavar="FILE", help="output file (.warc.gz)")
     _source_option(p)
-    p.add_argument("--since", metavar="DATE", help="only pages fetched since DATE")
+    p.add_argument("--since", type=_iso_date, metavar="DATE", help="only pages fetched since DATE")
     _database_option(p)
     p.set_defaults(func=cmd_warc)
 

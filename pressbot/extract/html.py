@@ -8,8 +8,9 @@ from collections.abc import Callable
 
 import trafilatura
 from lxml import etree
-from lxml.html import HtmlElement, HTMLParser, document_fromstring
+from lxml.html import HtmlElement, document_fromstring
 
+from pressbot.decode import decode_html
 from pressbot.sources import Hints
 
 # Largest page we parse; bigger ones are not press releases (and would stall a worker).
@@ -51,20 +52,24 @@ _BLOCK_TAGS = frozenset(
 FALLBACK_BELOW = 200
 
 
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+
+
 def parse_html(html: str | bytes) -> HtmlElement:
+    """The page's tree. Bytes are decoded as Scrapy decodes a response without headers
+    (byte order mark, ``<meta>`` charset, then detection); callers that know the HTTP
+    ``Content-Type`` decode with :func:`pressbot.decode.decode_html` and pass text."""
     if len(html) > MAX_HTML_BYTES:
         raise ValueError(f"page is {len(html)} bytes, over the {MAX_HTML_BYTES} limit")
     if isinstance(html, bytes):
-        # lxml reads <meta charset>; pages that declare none are UTF-8 in practice here.
-        tree = document_fromstring(html, parser=HTMLParser(encoding=_sniff(html)))
-    else:
-        tree = document_fromstring(html)
-    return tree
-
-
-def _sniff(data: bytes) -> str:
-    m = re.search(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_-]+)""", data[:4096], re.IGNORECASE)
-    return m.group(1).decode("ascii") if m else "utf-8"
+        html = decode_html(html)[0]
+    # lxml refuses text that still declares an encoding (XHTML's <?xml ... ?>): the
+    # declaration has been acted on, so it goes.
+    html = _XML_DECLARATION.sub("", html, count=1)
+    try:
+        return document_fromstring(html)
+    except etree.ParserError as exc:  # nothing but whitespace or comments
+        raise ValueError(f"no HTML to parse ({exc})") from exc
 
 
 def _xpaths(exprs: tuple[str, ...]) -> list[etree.XPath]:

@@ -27,7 +27,7 @@ from twisted.python.failure import Failure
 
 from pressbot import config
 from pressbot.db.store import Known, Store
-from pressbot.decode import page_damage
+from pressbot.decode import is_framed, page_damage
 from pressbot.extract import extract_html
 from pressbot.frontier import GAVE_UP, Frontier, Policy, Walk
 from pressbot.items import Record
@@ -652,10 +652,7 @@ class SourceSpider(scrapy.Spider):
             self._damaged(key, response, f"binary: not a text response ({ctype or 'no type'})")
             return
         text = response.text
-        framed = b"Content-Length" in response.headers or b"chunked" in (
-            response.headers.get(b"Transfer-Encoding") or b""
-        )
-        damage = page_damage(response.body, text, framed=framed)
+        damage = page_damage(response.body, text, framed=is_framed(response.headers))
         if damage:
             self._damaged(key, response, damage)
             return
