@@ -22,6 +22,7 @@ from pressbot.errors import (
     PressbotError,
     UsageError,
 )
+from pressbot.files import open_new
 
 
 def _print_json(obj: Any, *, pretty: bool) -> None:
@@ -155,10 +156,11 @@ def _check_crawl_settings(overrides: dict[str, Any]) -> str:
         raise UsageError("bad setting(s): " + "; ".join(problems))
     dead = Path(settings.get("PRESSBOT_DEADLETTER_PATH"))
     try:
-        dead.parent.mkdir(parents=True, exist_ok=True)
-        with dead.open("a", encoding="utf-8"):
-            pass
-    except OSError as exc:
+        from pressbot.files import make_dirs
+
+        make_dirs(dead.parent)
+        _check_writable(str(dead))
+    except (OSError, UsageError) as exc:
         raise UsageError(f"dead-letter file {dead} is not writable: {exc}") from None
     url: str = settings.get("PRESSBOT_DATABASE_URL")
     return url
@@ -581,7 +583,7 @@ def _check_writable(path: str) -> None:
     existed = target.exists()
     try:
         # Opening is the only test that holds for root, read-only mounts and ACLs alike.
-        with target.open("ab"):
+        with open_new(target, "ab"):
             pass
     except OSError as exc:
         raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from exc
@@ -611,7 +613,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         else:
             writer = write_jsonl if args.format == "jsonl" else write_csv
             if args.output:
-                with open(args.output, "w", encoding="utf-8", newline="") as fh:
+                with open_new(args.output, "w", encoding="utf-8", newline="") as fh:
                     n = writer(rows, fh)
             else:
                 n = writer(rows, sys.stdout)

@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
+from pressbot.files import make_dirs, open_new
 from pressbot.items import RECORD_FIELDS, Record, record_from_json, record_to_json
 from pressbot.redact import mask_url, redact
 
@@ -87,8 +88,8 @@ def append_lines(path: str | Path, lines: Iterable[bytes]) -> None:
     if not data:
         return
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("ab") as fh:
+    make_dirs(path.parent)
+    with open_new(path, "ab") as fh:
         fh.write(data)
         fh.flush()
         os.fsync(fh.fileno())

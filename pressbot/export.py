@@ -16,6 +16,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from pressbot.db.models import ClusterRow, RecordRow
+from pressbot.files import open_new
 
 FIELDS: tuple[str, ...] = (
     "id", "url", "canonical_url", "source", "kind", "title", "title_en", "body", "language",
@@ -112,7 +113,7 @@ def write_parquet(rows: Iterator[dict[str, Any]], path: str, *, group: int = 500
     )  # fmt: skip
     n = 0
     buffer: list[dict[str, Any]] = []
-    with pq.ParquetWriter(path, schema, compression="zstd") as writer:
+    with open_new(path, "wb") as fh, pq.ParquetWriter(fh, schema, compression="zstd") as writer:
 
         def flush() -> None:
             if buffer:

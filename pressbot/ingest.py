@@ -24,6 +24,7 @@ from scrapy.utils.misc import load_object
 from pressbot.decode import decode_html, decode_text, page_damage
 from pressbot.extract import extract_html, extract_text
 from pressbot.extract.html import MAX_HTML_BYTES
+from pressbot.files import open_new
 from pressbot.items import Record
 from pressbot.sources import Source
 
@@ -310,7 +311,7 @@ def write_warc(
     from warcio.warcwriter import WARCWriter
 
     n = 0
-    with path.open("wb") as fh:
+    with open_new(path, "wb") as fh:
         writer = WARCWriter(fh, gzip=True)
         for url, status, headers, body, fetched_at in pages:
             http = StatusAndHeaders(

@@ -30,6 +30,7 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.pool import NullPool
 
 from pressbot.errors import LockedError
+from pressbot.files import make_dirs, open_new
 from pressbot.redact import mask_url
 
 # First key of pressbot's advisory locks (the migration and dedup locks use others).
@@ -106,8 +107,8 @@ class RunLock:
 
     def _acquire_file(self, database: Path) -> None:
         path = database.with_name(f"{database.name}.{self.source}.lock")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fh = open(path, "a+", encoding="utf-8")  # noqa: SIM115 -- held for the run
+        make_dirs(path.parent)
+        fh = open_new(path, "a+", encoding="utf-8")  # held for the run
         try:
             fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

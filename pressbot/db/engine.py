@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from contextvars import ContextVar
-from pathlib import Path
 from typing import Any, cast
 
 from sqlalchemy import Engine, Table, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
+
+from pressbot.files import create_file
 
 # Set while a write transaction is opened: SQLite then takes the write lock up
 # front (BEGIN IMMEDIATE) instead of on its first write.
@@ -19,8 +20,14 @@ WRITING: ContextVar[bool] = ContextVar("pressbot_writing", default=False)
 def make_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        if (
+            parsed.database
+            and parsed.database != ":memory:"
+            and not parsed.database.startswith("file:")
+        ):
+            # Created here rather than by SQLite, so that its mode (and that of the
+            # -wal and -shm files SQLite copies it to) is never world-writable.
+            create_file(parsed.database)
         engine = create_engine(url, connect_args={"timeout": 30})
 
         @event.listens_for(engine, "connect")
