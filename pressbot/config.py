@@ -90,9 +90,15 @@ SPECS: tuple[Spec, ...] = (
         "PRESSBOT_DATABASE_URL",
         _database_url,
         "sqlite:///data/pressbot.db",
-        "any SQLAlchemy URL; PostgreSQL: `postgresql+psycopg://user@host/db`",
+        "any SQLAlchemy URL (a relative SQLite path is relative to the working directory); "
+        "PostgreSQL: `postgresql+psycopg://user@host/db`",
     ),
-    Spec("PRESSBOT_MIRROR", _text, "", "base URL of a `pressbot serve-mirror` server"),
+    Spec(
+        "PRESSBOT_MIRROR",
+        _text,
+        "",
+        "base URL of a `pressbot serve-mirror` server: every request is answered from it",
+    ),
     Spec(
         "PRESSBOT_DEADLETTER_PATH",
         _text,
@@ -146,7 +152,8 @@ SPECS: tuple[Spec, ...] = (
         "PRESSBOT_RECHECK_DROPPED",
         _float(0),
         "604800",
-        "seconds before a page dropped as no article is looked at again",
+        "seconds before a page that was dropped (not an article) or refused (robots.txt, "
+        "too large, off-site redirect) is looked at again",
     ),
     Spec(
         "PRESSBOT_RETRY_AFTER_MAX",

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -98,3 +99,12 @@ def test_readme_sources_table_is_current() -> None:
     m = re.search(re.escape(BEGIN) + ".*?" + re.escape(END), readme, re.DOTALL)
     assert m, "README.md lacks the generated sources table"
     assert m.group(0) == sources_table(), "run `pressbot sources --markdown` and paste it"
+
+
+def test_readme_settings_table_is_current() -> None:
+    from pressbot.docs import SETTINGS_BEGIN, SETTINGS_END, settings_table
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
+    start = readme.index(SETTINGS_BEGIN)
+    end = readme.index(SETTINGS_END) + len(SETTINGS_END)
+    assert readme[start:end] == settings_table(), "paste pressbot.docs.settings_table()"
