@@ -8,10 +8,10 @@ text-level cleaner, which also handles plain text such as the seed documents.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from urllib.parse import urljoin
-from zoneinfo import ZoneInfo
 
 from lxml.html import HtmlElement
 
@@ -28,6 +28,7 @@ from pressbot.extract.clean import (
     scan_labels,
     split_teaser,
 )
+from pressbot.extract.evidence import Evidence, choose_published, choose_updated
 from pressbot.extract.html import (
     anchor_map,
     around_start,
@@ -47,9 +48,6 @@ from pressbot.text.urdu import detect_language, normalize_display, urdu_ratio
 from pressbot.urls import canonical_url, same_site
 
 __all__ = ["extract_html", "extract_text"]
-
-# A date more than this far past the fetch time is a parsing error or a typo.
-FUTURE_SLACK = timedelta(days=1)
 
 
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—»:]\s+")
@@ -146,8 +144,8 @@ def _finish(
     canonical: str,
     source: Source | None,
     fetched_at: datetime | None,
-    published: datetime | None = None,
-    updated: datetime | None = None,
+    published: Sequence[Evidence] = (),
+    updated: Sequence[Evidence] = (),
     author: str | None = None,
     keywords: list[str] | None = None,
 ) -> Record:
@@ -164,8 +162,8 @@ def _finish(
         source=source.key if source else None,
         kind=source.kind if source else None,
         language=detect_language(body) if body else None,
-        published_at=published or cleaned.published_at,
-        updated_at=updated or cleaned.updated_at,
+        published_at=None,
+        updated_at=None,
         fetched_at=fetched_at,
         place=cleaned.place,
         agency=cleaned.agency,
@@ -176,14 +174,20 @@ def _finish(
     )
     for fld, raw in cleaned.unparsed.items():
         rec.notes[fld] = f"unparsed date {raw!r}"
-    limit = (fetched_at or datetime.now(ZoneInfo("UTC"))) + FUTURE_SLACK
-    for fld in ("published_at", "updated_at"):
-        value = getattr(rec, fld)
-        if value is not None and value > limit:
-            setattr(rec, fld, None)
-            rec.notes[fld] = f"rejected date in the future: {value.isoformat()}"
-    if rec.published_at is None and "published_at" not in rec.notes:
-        rec.notes["published_at"] = "no date on page"
+    if not published and cleaned.published_at:  # plain text: the cleaner's own dates
+        published = [Evidence("label", cleaned.published_at)]
+    if cleaned.dateline_date and not any(e.kind == "dateline" for e in published):
+        published = [*published, Evidence("dateline", cleaned.dateline_date)]
+    if not updated and cleaned.updated_at:
+        updated = [Evidence("label", cleaned.updated_at)]
+    for fld, choose, evidence in (
+        ("published_at", choose_published, published),
+        ("updated_at", choose_updated, updated),
+    ):
+        choice = choose(evidence, url=url, now=fetched_at)
+        setattr(rec, fld, choice.value)
+        if choice.note and fld not in rec.notes:
+            rec.notes[fld] = choice.note
     return rec
 
 
@@ -254,13 +258,21 @@ def extract_html(
     cleaned.author = cleaned.author or head.author
     cleaned.keywords = cleaned.keywords or head.keywords
     cleaned.is_excerpt = looks_cut_off(cleaned)
-    cleaned.published_at = cleaned.published_at or head.published_at
-    cleaned.updated_at = cleaned.updated_at or head.updated_at
-    if cleaned.published_at is None or cleaned.updated_at is None:
-        labelled = scan_labels(page, opts)
-        cleaned.published_at = cleaned.published_at or labelled.published_at
-        cleaned.updated_at = cleaned.updated_at or labelled.updated_at
-    cleaned.published_at = cleaned.published_at or cleaned.dateline_date
+    # Dates from every layer, most trusted first; the choice is made in evidence.py.
+    published: list[Evidence] = []
+    updated: list[Evidence] = []
+    if struct.published and (value := parse_date(struct.published, tz=tz)):
+        published.append(Evidence("structured", value, struct.published))
+    if struct.modified and (value := parse_date(struct.modified, tz=tz)):
+        updated.append(Evidence("structured", value, struct.modified))
+    labelled = scan_labels(page, opts)
+    for kind, found in (("label", cleaned), ("head", head), ("page-label", labelled)):
+        if found.published_at:
+            published.append(Evidence(kind, found.published_at))
+        if found.updated_at:
+            updated.append(Evidence(kind, found.updated_at))
+    if cleaned.dateline_date:
+        published.append(Evidence("dateline", cleaned.dateline_date))
 
     canonical = canonical_url(url)
     if struct.canonical:
@@ -273,10 +285,8 @@ def extract_html(
         canonical=canonical,
         source=source,
         fetched_at=fetched_at,
-        # Parsed without "now", so that a date in the future reaches the check in
-        # _finish and is rejected with its reason rather than silently dropped.
-        published=parse_date(struct.published, tz=tz) if struct.published else None,
-        updated=parse_date(struct.modified, tz=tz) if struct.modified else None,
+        published=published,
+        updated=updated,
         author=struct.author,
         keywords=struct.keywords or None,
     )
@@ -300,7 +310,6 @@ def extract_text(
         slogans=frozenset(slogans),
     )
     cleaned = clean_lines(text.splitlines(), opts)
-    cleaned.published_at = cleaned.published_at or cleaned.dateline_date
     return _finish(
         cleaned, url=url, canonical=canonical_url(url), source=source, fetched_at=fetched_at
     )
