@@ -146,6 +146,8 @@ def _finish(
     fetched_at: datetime | None,
     published: Sequence[Evidence] = (),
     updated: Sequence[Evidence] = (),
+    tree: HtmlElement | None = None,
+    tz: str = "Asia/Karachi",
     author: str | None = None,
     keywords: list[str] | None = None,
 ) -> Record:
@@ -184,7 +186,7 @@ def _finish(
         ("published_at", choose_published, published),
         ("updated_at", choose_updated, updated),
     ):
-        choice = choose(evidence, url=url, now=fetched_at)
+        choice = choose(evidence, url=url, now=fetched_at, tree=tree, tz=tz, language=rec.language)
         setattr(rec, fld, choice.value)
         if choice.note and fld not in rec.notes:
             rec.notes[fld] = choice.note
@@ -287,6 +289,8 @@ def extract_html(
         fetched_at=fetched_at,
         published=published,
         updated=updated,
+        tree=tree,
+        tz=tz,
         author=struct.author,
         keywords=struct.keywords or None,
     )
@@ -311,5 +315,10 @@ def extract_text(
     )
     cleaned = clean_lines(text.splitlines(), opts)
     return _finish(
-        cleaned, url=url, canonical=canonical_url(url), source=source, fetched_at=fetched_at
+        cleaned,
+        url=url,
+        canonical=canonical_url(url),
+        source=source,
+        fetched_at=fetched_at,
+        tz=source.timezone if source else "Asia/Karachi",
     )

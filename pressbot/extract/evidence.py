@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from lxml.html import HtmlElement
+
 # A date more than this far past the fetch time is a parsing error or a typo.
 FUTURE_SLACK = timedelta(days=1)
 
@@ -62,10 +64,20 @@ def _first_plausible(evidence: Sequence[Evidence], now: datetime | None) -> Choi
 
 
 def choose_published(
-    evidence: Sequence[Evidence], *, url: str = "", now: datetime | None = None
+    evidence: Sequence[Evidence],
+    *,
+    url: str = "",
+    now: datetime | None = None,
+    tree: HtmlElement | None = None,
+    tz: str = "Asia/Karachi",
+    language: str | None = None,
 ) -> Choice:
     """The publication date: the most trusted plausible candidate; a date more than a
-    day after the fetch is rejected (with its reason); none at all says so."""
+    day after the fetch is rejected (with its reason); none at all says so.
+
+    ``url``, ``tree`` (the parsed page, unpruned), ``tz`` (the source's time zone)
+    and ``language`` (declared or detected) are for layers that read the page
+    themselves (dates in the URL, markup, other libraries)."""
     choice = _first_plausible(evidence, now)
     if choice.value is None and choice.note is None:
         return Choice(None, "no date on page")
@@ -73,7 +85,13 @@ def choose_published(
 
 
 def choose_updated(
-    evidence: Sequence[Evidence], *, url: str = "", now: datetime | None = None
+    evidence: Sequence[Evidence],
+    *,
+    url: str = "",
+    now: datetime | None = None,
+    tree: HtmlElement | None = None,
+    tz: str = "Asia/Karachi",
+    language: str | None = None,
 ) -> Choice:
     """The last update the page states, by the same rules; absent is no note."""
     return _first_plausible(evidence, now)
