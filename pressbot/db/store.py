@@ -9,10 +9,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal, cast
 
 from sqlalchemy import (
-    ARRAY,
-    BigInteger,
     Table,
-    any_,
     bindparam,
     delete,
     func,
@@ -28,7 +25,6 @@ from pressbot.db.migrate import ensure_schema
 from pressbot.db.models import (
     ClusterRow,
     FrontierRow,
-    LshBandRow,
     PageRow,
     RecordRow,
     VersionRow,
@@ -206,23 +202,47 @@ class Store:
             # take turns, so two copies of a story never start two clusters.
             s.execute(text("SELECT pg_advisory_xact_lock(724151)"))
         keys = [v["url_key"] for v in values]
-        existing = {
-            row.url_key: row
-            for row in s.scalars(select(RecordRow).where(RecordRow.url_key.in_(keys)))
-        }
+        # Hashes first: most pages of a re-crawl are unchanged, and need no more.
+        known: dict[str, str] = {}
+        for chunk in _chunks(sorted(set(keys))):
+            for key, chash in s.execute(
+                select(RecordRow.url_key, RecordRow.content_hash).where(
+                    RecordRow.url_key.in_(chunk)
+                )
+            ):
+                known[key] = chash
         fresh: dict[str, int] = {}  # url_key -> index in `new`, for a page twice in one batch
         new: list[tuple[Record, dict[str, Any], int]] = []
+        changed: list[tuple[int, Record, dict[str, Any]]] = []
         for i, (record, v) in enumerate(zip(records, values, strict=True)):
-            row = existing.get(v["url_key"])
             outcomes.append("unchanged")
-            if v["url_key"] in fresh:
+            key = v["url_key"]
+            if key in fresh:
                 continue  # the same page again in this batch: the first copy is stored
-            if row is None:
-                fresh[v["url_key"]] = len(new)
+            if key not in known:
+                fresh[key] = len(new)
                 new.append((record, v, i))
-            elif row.content_hash != v["content_hash"]:
+            elif known[key] != v["content_hash"]:
+                fresh[key] = -1
+                changed.append((i, record, v))
+        if changed:
+            rows = {
+                row.url_key: row
+                for row in s.scalars(
+                    select(RecordRow).where(
+                        RecordRow.url_key.in_([v["url_key"] for _, _, v in changed])
+                    )
+                )
+            }
+            touched: set[int] = set()
+            for i, record, v in changed:
+                row = rows[v["url_key"]]
                 self._new_version(s, row, v, record, now)
+                if row.cluster_id is not None:
+                    touched.add(row.cluster_id)
                 outcomes[i] = "updated"
+            s.flush()
+            _rechoose_canonical(s, touched, now)
         if new:
             for i, outcome in self._insert_new(s, new, now):
                 outcomes[i] = outcome
@@ -230,10 +250,16 @@ class Store:
     def _insert_new(
         self, s: Session, new: list[tuple[Record, dict[str, Any], int]], now: datetime
     ) -> list[tuple[int, Outcome]]:
-        """Insert new pages and link each to its story, a batch at a time: one query
-        for exact copies, one (chunked) for LSH candidates, bulk inserts after."""
+        """Insert new pages and link each to its story, a batch at a time, set-based:
+        one query for exact copies, one for LSH candidates, one for their texts; ids
+        allocated under the write lock this transaction holds; then one bulk insert
+        each for clusters, records and band keys."""
         by_hash = _stored_clusters_by_hash(s, {v["content_hash"] for _, v, _ in new})
-        stored = _stored_candidates(s, [r.band_keys for r, _, _ in new]) if self.near else []
+        stored = (
+            _INDEX.candidates_many(s, [r.band_keys for r, _, _ in new], MAX_CANDIDATES)
+            if self.near
+            else []
+        )
         bodies = _candidate_texts(s, {rid for cands in stored for rid in cands})
         # Where each new page goes: ("stored", cluster id) or ("batch", index of the
         # page in this batch that started the story).
@@ -268,43 +294,46 @@ class Store:
             for k in record.band_keys:
                 batch_keys.setdefault(k, []).append(n)
 
-        # Clusters for the stories that start here, then the rows, then their band keys.
         leaders = [n for n, t in enumerate(target) if t == ("batch", n)]
-        clusters = {
-            n: ClusterRow(canonical_record_id=None, size=1, created_at=now, updated_at=now)
-            for n in leaders
-        }
-        s.add_all(clusters.values())
-        s.flush()
+        record_ids = _allocate_ids(s, _RECORDS, len(new))
+        cluster_ids = dict(zip(leaders, _allocate_ids(s, _CLUSTERS, len(leaders)), strict=True))
         rows = []
+        members: dict[int, list[dict[str, Any]]] = {}
         for n, (_record, v, _) in enumerate(new):
             where, ref = target[n]
-            cluster_id = ref if where == "stored" else clusters[ref].id
-            dedup = {"new": "first", "exact_duplicate": "exact"}.get(outcome[n], "near")
-            rows.append(
-                RecordRow(
-                    **v,
-                    first_seen_at=now,
-                    changed_at=now,
-                    version=1,
-                    cluster_id=cluster_id,
-                    dedup=dedup,
-                )
+            cluster_id = ref if where == "stored" else cluster_ids[ref]
+            row = {
+                **v,
+                "id": record_ids[n],
+                "first_seen_at": now,
+                "changed_at": now,
+                "version": 1,
+                "cluster_id": cluster_id,
+                "dedup": {"new": "first", "exact_duplicate": "exact"}.get(outcome[n], "near"),
+            }
+            rows.append(row)
+            members.setdefault(cluster_id, []).append(row)
+        # A story that starts in this batch has all its members here.
+        clusters = []
+        for n in leaders:
+            group = members.pop(cluster_ids[n])
+            clusters.append(
+                {
+                    "id": cluster_ids[n],
+                    "canonical_record_id": min(group, key=canonical_rank)["id"],
+                    "size": len(group),
+                    "created_at": now,
+                    "updated_at": now,
+                }
             )
-        s.add_all(rows)
-        s.flush()
-        _add_bands(s, [(row.id, r.band_keys) for row, (r, _, _) in zip(rows, new, strict=True)])
-        members: dict[int, list[RecordRow]] = {}
-        for row in rows:
-            assert row.cluster_id is not None
-            members.setdefault(row.cluster_id, []).append(row)
-        for cluster in clusters.values():
-            # A story that starts in this batch has all its members here.
-            group = members.pop(cluster.id)
-            cluster.canonical_record_id = min(group, key=canonical_rank).id
-            cluster.size = len(group)
-        for cluster_id in sorted(members):
-            self._choose_canonical(s, cluster_id, now)  # stored stories with new copies
+        if clusters:
+            s.execute(insert(_CLUSTERS), clusters)
+        s.execute(insert(_RECORDS), rows)
+        _INDEX.add_many(
+            s, [(row["id"], r.band_keys) for row, (r, _, _) in zip(rows, new, strict=True)]
+        )
+        # Stored stories with new copies: their canonical record may change.
+        _rechoose_canonical(s, set(members), now)
         return [(i, outcome[n]) for n, (_, _, i) in enumerate(new)]
 
     def _new_version(
@@ -332,20 +361,7 @@ class Store:
         # The new text gets new band keys; its cluster stays (an update of a
         # release is the same story).
         _INDEX.remove(s, row.id)
-        _add_bands(s, [(row.id, record.band_keys)])
-        if row.cluster_id is not None:
-            self._choose_canonical(s, row.cluster_id, now)
-
-    @staticmethod
-    def _choose_canonical(s: Session, cluster_id: int, now: datetime) -> None:
-        members = s.scalars(select(RecordRow).where(RecordRow.cluster_id == cluster_id)).all()
-        best = min(members, key=canonical_rank)
-        s.execute(
-            update(ClusterRow)
-            .where(ClusterRow.id == cluster_id)
-            .values(canonical_record_id=best.id, size=len(members), updated_at=now)
-            .execution_options(synchronize_session=False)
-        )
+        _INDEX.add_many(s, [(row.id, record.band_keys)])
 
 
 def _clear_frontier(s: Session, records: Sequence[Record], values: list[dict[str, Any]]) -> None:
@@ -361,6 +377,8 @@ def _clear_frontier(s: Session, records: Sequence[Record], values: list[dict[str
 
 
 _INDEX = SqlLshIndex()
+_RECORDS = cast(Table, RecordRow.__table__)
+_CLUSTERS = cast(Table, ClusterRow.__table__)
 # LSH candidates confirmed per new page, most shared bands first.
 MAX_CANDIDATES = 20
 _CHUNK = 900  # bound parameters per IN (...) query
@@ -385,28 +403,6 @@ def _stored_clusters_by_hash(s: Session, hashes: set[str]) -> dict[str, int]:
     return out
 
 
-def _stored_candidates(s: Session, keys_per_page: list[list[int]]) -> list[list[int]]:
-    """For each page, the stored record ids sharing most band keys with it."""
-    wanted = sorted({k for keys in keys_per_page for k in keys})
-    owners: dict[int, list[int]] = {}
-    pg = s.get_bind().dialect.name == "postgresql"
-    # PostgreSQL takes the keys as one array parameter (= ANY), so a big batch is a
-    # few queries; SQLite needs them as separate parameters.
-    for chunk in _chunks(wanted, 20_000 if pg else _CHUNK):
-        cond = (
-            LshBandRow.key == any_(bindparam("keys", list(chunk), type_=ARRAY(BigInteger)))
-            if pg
-            else LshBandRow.key.in_(chunk)
-        )
-        for key, rid in s.execute(select(LshBandRow.key, LshBandRow.record_id).where(cond)):
-            owners.setdefault(key, []).append(rid)
-    out = []
-    for keys in keys_per_page:
-        hits: Counter[int] = Counter(rid for k in set(keys) for rid in owners.get(k, ()))
-        out.append([rid for rid, _ in hits.most_common(MAX_CANDIDATES)])
-    return out
-
-
 def _candidate_texts(s: Session, ids: set[int]) -> dict[int, tuple[int | None, str]]:
     """Cluster and match key of candidate records."""
     out: dict[int, tuple[int | None, str]] = {}
@@ -420,28 +416,67 @@ def _candidate_texts(s: Session, ids: set[int]) -> dict[int, tuple[int | None, s
     return out
 
 
-def _add_bands(s: Session, items: list[tuple[int, list[int]]]) -> None:
-    """Band keys of new rows (~70 rows per record): COPY on PostgreSQL, one Core
-    executemany elsewhere (the ORM's bulk path costs more than the insert itself)."""
-    rows = [(k, rid) for rid, keys in items for k in dict.fromkeys(keys)]
-    if not rows:
-        return
-    conn = s.connection()
-    if conn.dialect.name == "postgresql":
-        dbapi = conn.connection.dbapi_connection
-        assert dbapi is not None
-        cursor: Any = dbapi.cursor()  # psycopg 3: COPY is not in the DB-API
-        with cursor as cur, cur.copy("COPY lsh_bands (key, record_id) FROM STDIN") as cp:
-            for row in rows:
-                cp.write_row(row)
-        return
-    table = cast(Table, LshBandRow.__table__)
-    s.execute(table.insert(), [{"key": k, "record_id": r} for k, r in rows])
-
-
 def _batch_candidates(keys: list[int], batch_keys: dict[int, list[int]]) -> list[int]:
     hits: Counter[int] = Counter(m for k in set(keys) for m in batch_keys.get(k, ()))
     return [m for m, _ in hits.most_common(MAX_CANDIDATES)]
+
+
+def _allocate_ids(s: Session, table: Any, n: int) -> list[int]:
+    """``n`` new primary keys for ``table``. PostgreSQL: from the column's sequence
+    (safe with any number of writers). SQLite: after the largest id, which is safe
+    because a writer holds the database's write lock (BEGIN IMMEDIATE) all along."""
+    if n == 0:
+        return []
+    name = table.name
+    if s.get_bind().dialect.name == "postgresql":
+        return list(
+            s.scalars(
+                text(
+                    "SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n)"
+                ),
+                {"t": name, "n": n},
+            )
+        )
+    start = s.scalar(select(func.max(table.c.id))) or 0
+    return list(range(start + 1, start + n + 1))
+
+
+def _rechoose_canonical(s: Session, cluster_ids: set[int], now: datetime) -> None:
+    """Choose the canonical record and size of these clusters again from all their
+    members: one query for the members, one executemany for the clusters."""
+    if not cluster_ids:
+        return
+    members: dict[int, list[dict[str, Any]]] = {}
+    cols = (
+        RecordRow.id,
+        RecordRow.cluster_id,
+        RecordRow.kind,
+        RecordRow.is_excerpt,
+        RecordRow.published_at,
+        RecordRow.first_seen_at,
+    )
+    for chunk in _chunks(sorted(cluster_ids)):
+        for row in s.execute(select(*cols).where(RecordRow.cluster_id.in_(chunk))).mappings():
+            members.setdefault(row["cluster_id"], []).append(dict(row))
+    table = cast(Table, ClusterRow.__table__)
+    s.execute(
+        update(table)
+        .where(table.c.id == bindparam("cid"))
+        .values(
+            canonical_record_id=bindparam("canonical"),
+            size=bindparam("n"),
+            updated_at=bindparam("now"),
+        ),
+        [
+            {
+                "cid": cid,
+                "canonical": min(group, key=canonical_rank)["id"],
+                "n": len(group),
+                "now": now,
+            }
+            for cid, group in sorted(members.items())
+        ],
+    )
 
 
 # Official releases are the original; news copies and aggregator excerpts follow.
@@ -449,12 +484,20 @@ KIND_RANK = {"police": 0, "ministry": 0, "news": 1, "aggregator": 2}
 _FAR_FUTURE = datetime.max.replace(tzinfo=UTC)
 
 
-def canonical_rank(row: RecordRow) -> tuple[Any, ...]:
-    """Sort key of a cluster's members; the smallest is its canonical record."""
+def canonical_rank(row: Any) -> tuple[Any, ...]:
+    """Sort key of a cluster's members (rows or dicts of their columns); the
+    smallest is its canonical record."""
+    get = row.get if isinstance(row, dict) else lambda name: getattr(row, name)
+    published = get("published_at")
+    if published is not None and published.tzinfo is None:
+        published = published.replace(tzinfo=UTC)  # SQLite through Core: naive UTC
+    first = get("first_seen_at")
+    if first is not None and first.tzinfo is None:
+        first = first.replace(tzinfo=UTC)
     return (
-        KIND_RANK.get(row.kind or "", 3),
-        row.is_excerpt,
-        row.published_at or _FAR_FUTURE,
-        row.first_seen_at,
-        row.id,
+        KIND_RANK.get(get("kind") or "", 3),
+        bool(get("is_excerpt")),
+        published or _FAR_FUTURE,
+        first or _FAR_FUTURE,
+        get("id"),
     )

@@ -37,14 +37,15 @@ kept apart (precision before recall).
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from typing import Final, cast
+from typing import Any, Final, cast
 
-from sqlalchemy import Table, delete, func, select
+from sqlalchemy import Table, delete
 from sqlalchemy.orm import Session
 
 from pressbot.db.models import LshBandRow
@@ -371,30 +372,82 @@ _LSH_TABLE: Final = cast(Table, LshBandRow.__table__)
 
 
 class SqlLshIndex:
-    """Band keys in the ``lsh_bands`` table (:class:`pressbot.db.models.LshBandRow`).
+    """Band keys in the ``lsh_bands`` table (:class:`pressbot.db.models.LshBandRow`):
+    the one candidate index the store, the tests and the benchmarks all use.
 
-    One indexed lookup per record: ``SELECT record_id, count(*) … WHERE key IN
-    (…) GROUP BY record_id ORDER BY count DESC LIMIT n``, the same SQL on SQLite and
-    PostgreSQL.  The caller owns the session and the transaction.
+    Look-ups are set-based: the keys of a whole batch go to the database as one
+    parameter (an array on PostgreSQL, a JSON list read by ``json_each`` on SQLite),
+    so a batch of 500 new pages costs one query, not one per page or per 900 keys.
+    Writes are one ``COPY`` (PostgreSQL) or one ``executemany`` of tuples (SQLite).
+    The caller owns the session and the transaction.
     """
 
     def add(self, session: Session, record_id: int, band_keys: Iterable[int]) -> None:
         self.add_many(session, [(record_id, band_keys)])
 
     def add_many(self, session: Session, items: Iterable[tuple[int, Iterable[int]]]) -> None:
-        """Insert the keys of many records in one executemany."""
         rows = [
-            {"key": key, "record_id": record_id}
+            (key, record_id)
             for record_id, keys in items
             for key in dict.fromkeys(keys)  # two bands can hash alike; the PK is (key, record)
         ]
-        if rows:
-            # Core insert on the table: the ORM's bulk path costs more than the insert.
-            session.execute(_LSH_TABLE.insert(), rows)
+        if not rows:
+            return
+        conn = session.connection()
+        dbapi: Any = conn.connection.dbapi_connection
+        if conn.dialect.name == "postgresql":
+            # psycopg 3: COPY is not in the DB-API.
+            with (
+                dbapi.cursor() as cur,
+                cur.copy("COPY lsh_bands (key, record_id) FROM STDIN") as cp,
+            ):
+                for row in rows:
+                    cp.write_row(row)
+            return
+        cur = dbapi.cursor()
+        try:
+            cur.executemany("INSERT INTO lsh_bands (key, record_id) VALUES (?, ?)", rows)
+        finally:
+            cur.close()
 
     def remove(self, session: Session, record_id: int) -> None:
         """Drop a record's keys (before adding those of its changed text)."""
         session.execute(delete(LshBandRow).where(LshBandRow.record_id == record_id))
+
+    def owners(self, session: Session, keys: Iterable[int]) -> dict[int, list[int]]:
+        """Stored record ids per band key, for the keys that have any."""
+        wanted = sorted(set(keys))
+        out: dict[int, list[int]] = {}
+        if not wanted:
+            return out
+        conn = session.connection()
+        if conn.dialect.name == "postgresql":
+            result = conn.exec_driver_sql(
+                "SELECT key, record_id FROM lsh_bands WHERE key = ANY(%(keys)s)", {"keys": wanted}
+            )
+        else:
+            result = conn.exec_driver_sql(
+                "SELECT key, record_id FROM lsh_bands "
+                "WHERE key IN (SELECT value FROM json_each(?))",
+                (json.dumps(wanted),),
+            )
+        for key, rid in result:
+            out.setdefault(int(key), []).append(int(rid))
+        return out
+
+    def candidates_many(
+        self, session: Session, keys_per_page: Sequence[Iterable[int]], limit: int = 20
+    ) -> list[list[int]]:
+        """For each page, the stored record ids sharing most band keys with it (ties
+        by record id), at most ``limit``: one query for the whole batch."""
+        pages = [list(dict.fromkeys(keys)) for keys in keys_per_page]
+        owners = self.owners(session, (k for keys in pages for k in keys))
+        out = []
+        for keys in pages:
+            hits: Counter[int] = Counter(rid for k in keys for rid in owners.get(k, ()))
+            ranked = sorted(hits.items(), key=lambda kv: (-kv[1], kv[0]))
+            out.append([rid for rid, _ in ranked[:limit]])
+        return out
 
     def candidates(
         self,
@@ -404,20 +457,14 @@ class SqlLshIndex:
         *,
         exclude: int | None = None,
     ) -> list[tuple[int, int]]:
-        """(record_id, matching bands), most bands first, ties by record id."""
+        """(record_id, matching bands) of one page, most bands first, ties by id."""
         keys = list(dict.fromkeys(band_keys))
-        if not keys:
-            return []
-        hits = func.count().label("hits")
-        stmt = select(LshBandRow.record_id, hits).where(LshBandRow.key.in_(keys))
-        if exclude is not None:
-            stmt = stmt.where(LshBandRow.record_id != exclude)
-        stmt = (
-            stmt.group_by(LshBandRow.record_id)
-            .order_by(hits.desc(), LshBandRow.record_id)
-            .limit(limit)
+        owners = self.owners(session, keys)
+        hits: Counter[int] = Counter(
+            rid for k in keys for rid in owners.get(k, ()) if rid != exclude
         )
-        return [(int(rid), int(n)) for rid, n in session.execute(stmt)]
+        ranked = sorted(hits.items(), key=lambda kv: (-kv[1], kv[0]))
+        return ranked[:limit]
 
 
 class MemoryLshIndex:
