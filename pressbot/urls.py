@@ -10,6 +10,7 @@ Two forms:
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
 # Parameters that identify a campaign, a click or a session, never a page.
@@ -47,8 +48,10 @@ def _clean_query(query: str) -> str:
     return urlencode(kept, doseq=True)
 
 
+@lru_cache(maxsize=1 << 16)
 def canonical_url(url: str) -> str:
-    """A clean, still-working spelling of ``url``."""
+    """A clean, still-working spelling of ``url``. (Cached: the spider, the store and
+    the fingerprinter ask for the same URLs again and again.)"""
     parts = urlsplit(url.strip())
     scheme = (parts.scheme or "https").lower()
     if scheme not in ("http", "https"):
@@ -60,6 +63,7 @@ def canonical_url(url: str) -> str:
     return urlunsplit((scheme, netloc, _clean_path(parts.path), _clean_query(parts.query), ""))
 
 
+@lru_cache(maxsize=1 << 16)
 def url_key(url: str) -> str:
     """The identity of a page: canonical URL with scheme and ``www.`` folded."""
     parts = urlsplit(canonical_url(url))

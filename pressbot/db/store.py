@@ -31,6 +31,7 @@ from pressbot.db.models import (
     utcnow,
 )
 from pressbot.dedup.decide import SqlLshIndex
+from pressbot.dedup.keys import record_keys
 from pressbot.dedup.story import is_same_story
 from pressbot.items import Record, Related
 from pressbot.text.urdu import match_key
@@ -339,6 +340,8 @@ class Store:
     def _new_version(
         self, s: Session, row: RecordRow, v: dict[str, Any], record: Record, now: datetime
     ) -> None:
+        # The keys the old text was indexed under (the index is searched by key).
+        old_keys = record_keys(match_key(row.body))
         s.add(
             VersionRow(
                 record_id=row.id,
@@ -360,7 +363,7 @@ class Store:
         row.changed_at = now
         # The new text gets new band keys; its cluster stays (an update of a
         # release is the same story).
-        _INDEX.remove(s, row.id)
+        _INDEX.remove(s, row.id, old_keys)
         _INDEX.add_many(s, [(row.id, record.band_keys)])
 
 

@@ -45,7 +45,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Any, Final, cast
 
-from sqlalchemy import Table, delete
+from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
 from pressbot.db.models import LshBandRow
@@ -372,47 +372,58 @@ _LSH_TABLE: Final = cast(Table, LshBandRow.__table__)
 
 
 class SqlLshIndex:
-    """Band keys in the ``lsh_bands`` table (:class:`pressbot.db.models.LshBandRow`):
-    the one candidate index the store, the tests and the benchmarks all use.
+    """The candidate index in the database: the one implementation the store, the
+    tests and the benchmarks all use.
 
-    Look-ups are set-based: the keys of a whole batch go to the database as one
-    parameter (an array on PostgreSQL, a JSON list read by ``json_each`` on SQLite),
-    so a batch of 500 new pages costs one query, not one per page or per 900 keys.
-    Writes are one ``COPY`` (PostgreSQL) or one ``executemany`` of tuples (SQLite).
-    The caller owns the session and the transaction.
+    SQLite keeps a row per key (``lsh_bands``, a ``WITHOUT ROWID`` table keyed by
+    (key, record)); PostgreSQL a row per record with its keys in an array under a
+    GIN index (``lsh_sets``), about half the bytes per key (see
+    :class:`pressbot.db.models.LshSetRow`). Look-ups are set-based: the keys of a
+    whole batch go to the database as one parameter (an array on PostgreSQL, a JSON
+    list read by ``json_each`` on SQLite), so a batch of 500 new pages costs one
+    query. Writes are one ``COPY`` (PostgreSQL) or one ``executemany`` of tuples
+    (SQLite). The caller owns the session and the transaction.
     """
 
     def add(self, session: Session, record_id: int, band_keys: Iterable[int]) -> None:
         self.add_many(session, [(record_id, band_keys)])
 
     def add_many(self, session: Session, items: Iterable[tuple[int, Iterable[int]]]) -> None:
-        rows = [
-            (key, record_id)
-            for record_id, keys in items
-            for key in dict.fromkeys(keys)  # two bands can hash alike; the PK is (key, record)
-        ]
-        if not rows:
+        # Two bands can hash alike; each key is stored once per record.
+        records = [(record_id, list(dict.fromkeys(keys))) for record_id, keys in items]
+        if not records:
             return
         conn = session.connection()
         dbapi: Any = conn.connection.dbapi_connection
         if conn.dialect.name == "postgresql":
             # psycopg 3: COPY is not in the DB-API.
-            with (
-                dbapi.cursor() as cur,
-                cur.copy("COPY lsh_bands (key, record_id) FROM STDIN") as cp,
-            ):
-                for row in rows:
-                    cp.write_row(row)
+            copy = "COPY lsh_sets (record_id, keys) FROM STDIN"
+            with dbapi.cursor() as cur, cur.copy(copy) as cp:
+                for record_id, keys in records:
+                    cp.write_row((record_id, keys))
             return
         cur = dbapi.cursor()
         try:
-            cur.executemany("INSERT INTO lsh_bands (key, record_id) VALUES (?, ?)", rows)
+            cur.executemany(
+                "INSERT INTO lsh_bands (key, record_id) VALUES (?, ?)",
+                [(key, record_id) for record_id, keys in records for key in keys],
+            )
         finally:
             cur.close()
 
-    def remove(self, session: Session, record_id: int) -> None:
-        """Drop a record's keys (before adding those of its changed text)."""
-        session.execute(delete(LshBandRow).where(LshBandRow.record_id == record_id))
+    def remove(self, session: Session, record_id: int, band_keys: Iterable[int]) -> None:
+        """Drop a record's keys (before adding those of its changed text). SQLite finds
+        them by key: ``band_keys`` are the keys of the text being replaced."""
+        conn = session.connection()
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql(
+                "DELETE FROM lsh_sets WHERE record_id = %(rid)s", {"rid": record_id}
+            )
+            return
+        conn.exec_driver_sql(
+            "DELETE FROM lsh_bands WHERE record_id = ? AND key IN (SELECT value FROM json_each(?))",
+            (record_id, json.dumps(sorted(set(band_keys)))),
+        )
 
     def owners(self, session: Session, keys: Iterable[int]) -> dict[int, list[int]]:
         """Stored record ids per band key, for the keys that have any."""
@@ -422,8 +433,12 @@ class SqlLshIndex:
             return out
         conn = session.connection()
         if conn.dialect.name == "postgresql":
+            # One GIN probe per key. (``keys && <all keys>`` is one condition the
+            # planner cannot estimate, and it scans the whole table instead.)
             result = conn.exec_driver_sql(
-                "SELECT key, record_id FROM lsh_bands WHERE key = ANY(%(keys)s)", {"keys": wanted}
+                "SELECT q.k, s.record_id FROM unnest(%(keys)s::integer[]) AS q(k) "
+                "JOIN lsh_sets s ON s.keys @> ARRAY[q.k]",
+                {"keys": wanted},
             )
         else:
             result = conn.exec_driver_sql(
@@ -484,7 +499,7 @@ class MemoryLshIndex:
         for record_id, keys in items:
             self.add(session, record_id, keys)
 
-    def remove(self, session: object, record_id: int) -> None:
+    def remove(self, session: object, record_id: int, band_keys: Iterable[int] = ()) -> None:
         for key in self._keys.pop(record_id, []):
             ids = self._records.get(key)
             if ids is not None:
