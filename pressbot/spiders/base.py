@@ -71,6 +71,10 @@ def refusal_reason(failure: Failure) -> str | None:
     text = str(exc)
     if isinstance(exc, DownloadCancelledError) or "DOWNLOAD_MAXSIZE" in text:
         return "too_large"
+    # Scrapy's HttpError (a 4xx/5xx answer) subclasses IgnoreRequest, but it is the
+    # site's failure, retried next run, not a refusal of ours.
+    if isinstance(exc, HttpError):
+        return None
     if not isinstance(exc, IgnoreRequest) or ROBOTS_UNAVAILABLE in text:
         return None
     if "robots.txt" in text:
