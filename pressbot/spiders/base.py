@@ -679,5 +679,8 @@ class SourceSpider(scrapy.Spider):
     def _damaged(self, key: str, response: Response, reason: str) -> None:
         """A page that is not what it claims (binary, garbled, cut short): never stored
         as a record; it stays in the raw archive and is tried again later."""
-        self._count(f"dropped/{reason.split(':', 1)[0]}")
+        # The stats key is the kind of damage alone ("binary", not "binary (PNG
+        # image)"): one counter per kind, whatever the details say.
+        kind = reason.split(":", 1)[0].split(" (", 1)[0]
+        self._count(f"dropped/{kind}")
         self._article_failed_key(key, response.url, f"damaged page: {reason}")
