@@ -241,11 +241,17 @@ class SourceSpider(scrapy.Spider):
             self.frontier.dropped(item.frontier_key, item.url, reason)
 
     def _request_dropped(self, request: scrapy.Request) -> None:
-        """A request that never reached the downloader: a redirect off the site, or one
-        to a page already requested (two URLs redirecting to one)."""
+        """A request that never reached the downloader: a redirect off the site, one
+        to a page already requested (two URLs redirecting to one), or the way back of
+        a redirect loop (a -> b -> a: the duplicate filter drops the second a)."""
+        here = url_key(request.url)
+        loop = any(url_key(u) == here for u in request.meta.get("redirect_urls", ()))
         key = request.meta.get("pressbot_key")
         if key is not None and self.frontier is not None:
-            if self.source.owns(request.url):
+            if loop:
+                # The site's fault, and one it may mend: a failure, retried next run.
+                self._article_failed_key(key, request.url, "redirect loop")
+            elif self.source.owns(request.url):
                 self._count("dropped/duplicate_redirect")
                 self.frontier.dropped(key, request.url, "redirects to a page already requested")
             else:
@@ -257,7 +263,11 @@ class SourceSpider(scrapy.Spider):
                 self.frontier.dropped(key, request.url, f"refused (offsite): {request.url}")
         start = request.meta.get("pressbot_walk")
         if start is not None and request.callback == self.parse_listing:
-            if self.source.owns(request.url):
+            if loop:
+                self._count("listing_errors")
+                logger.error("%s: listing %s redirects in a loop", self.source.key, request.url)
+                self._end_walk(start, "listing_error")
+            elif self.source.owns(request.url):
                 # The "next" page was walked already: the listing went round in a circle.
                 self._end_walk(start, "last_page")
             else:
