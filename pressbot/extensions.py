@@ -66,8 +66,13 @@ _SCRAPY_COUNTS = (
 
 
 def pages_fetched(stats: dict[str, Any]) -> int:
-    """Responses to the crawl's own requests (robots.txt not counted)."""
-    return int(stats.get("downloader/response_count", 0)) - int(
+    """Responses to the crawl's own requests (robots.txt not counted).
+
+    Final responses only (``response_received_count``): an answer the retry
+    middleware turned into another try is not a page -- least of all a robots.txt
+    answering 5xx, retried and then counted once as a robots.txt response, which
+    would otherwise make a source that fetched nothing look as if it had."""
+    return int(stats.get("response_received_count", 0)) - int(
         stats.get("robotstxt/response_count", 0)
     )
 

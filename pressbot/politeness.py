@@ -102,6 +102,10 @@ class _DisallowAll:
 class RobotsTxtMiddleware(_ScrapyRobots):
     async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
         if response.status >= 500 or response.status == 429:
+            # Counted as Scrapy's parser counts a robots.txt answer: it is not a page
+            # the crawl fetched (pressbot.extensions.pages_fetched leaves these out).
+            self.crawler.stats.inc_value("robotstxt/response_count")
+            self.crawler.stats.inc_value(f"robotstxt/response_status_count/{response.status}")
             self._unavailable(netloc, f"HTTP {response.status}")
             return
         await super()._parse_robots(response, netloc, request)
