@@ -94,10 +94,13 @@ def run_counts(source: str, stats: dict[str, Any]) -> dict[str, Any]:
 def run_errors(stats: dict[str, Any]) -> int:
     """Failed fetches, HTTP errors, callback exceptions and extraction errors of one
     crawler. (``log_count/ERROR`` is not used: in a process running several crawlers
-    every crawler counts every crawler's log lines.)"""
+    every crawler counts every crawler's log lines.) HTTP error answers to requests
+    with an errback -- all of the spider's -- are counted by the spider
+    (``pressbot/<source>/http_errors``); Scrapy counts only the others."""
     return int(
         stats.get("downloader/exception_count", 0)
         + stats.get("httperror/response_ignored_count", 0)
+        + sum(v for k, v in stats.items() if k.endswith("/http_errors"))
         + sum(
             v for k, v in stats.items() if k.startswith("spider_exceptions/") and k.count("/") == 1
         )

@@ -540,7 +540,15 @@ class SourceSpider(scrapy.Spider):
             return min(above)[1] if above else None
         return candidates[0] if candidates and page == 1 else None
 
+    def _count_http_error(self, failure: Failure) -> None:
+        """Scrapy counts an HTTP error answer (``httperror/response_ignored_count``)
+        only when the request has no errback, and every request here has one: count
+        it for the run's error share (pressbot.extensions.run_errors)."""
+        if isinstance(failure.value, HttpError):
+            self._count("http_errors")
+
     def _listing_failed(self, failure: Failure) -> None:
+        self._count_http_error(failure)
         request = failure.request  # type: ignore[attr-defined]
         start = request.meta.get("pressbot_walk") or request.url
         reason = failure_reason(failure)
@@ -549,6 +557,7 @@ class SourceSpider(scrapy.Spider):
         self._end_walk(start, "listing_error")
 
     def _start_failed(self, failure: Failure) -> None:
+        self._count_http_error(failure)
         request = failure.request  # type: ignore[attr-defined]
         what = "sitemap" if request.callback == self.parse_sitemap else "feed"
         self._count(f"{what}_errors")
@@ -636,6 +645,7 @@ class SourceSpider(scrapy.Spider):
 
     # --- articles -----------------------------------------------------------------
     def _article_failed(self, failure: Failure) -> None:
+        self._count_http_error(failure)
         request = failure.request  # type: ignore[attr-defined]
         key = request.meta.get("pressbot_key") or url_key(request.url)
         refusal = refusal_reason(failure)
