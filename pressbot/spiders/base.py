@@ -54,9 +54,11 @@ def failure_reason(failure: Failure) -> str:
     if isinstance(exc, IgnoreRequest):
         return f"refused: {exc}" if str(exc) else "refused"
     name = type(exc).__name__
-    if name in ("TimeoutError", "TCPTimedOutError", "UserTimeoutError"):
+    # Scrapy 2.19 raises its own DownloadTimeoutError / ResponseDataLossError where
+    # older versions let Twisted's errors through; both spellings mean the same.
+    if name in ("TimeoutError", "TCPTimedOutError", "UserTimeoutError", "DownloadTimeoutError"):
         return "timeout"
-    if name == "ResponseFailed":
+    if name in ("ResponseFailed", "ResponseDataLossError"):
         return "transfer cut short"
     text = " ".join(str(exc).split())[:200]
     return f"{name}: {text}" if text else name
