@@ -66,8 +66,13 @@ _SCRAPY_COUNTS = (
 
 
 def pages_fetched(stats: dict[str, Any]) -> int:
-    """Responses to the crawl's own requests (robots.txt not counted)."""
-    return int(stats.get("downloader/response_count", 0)) - int(
+    """Responses to the crawl's own requests (robots.txt not counted).
+
+    Final responses only (``response_received_count``): an answer the retry
+    middleware turned into another try is not a page -- least of all a robots.txt
+    answering 5xx, retried and then counted once as a robots.txt response, which
+    would otherwise make a source that fetched nothing look as if it had."""
+    return int(stats.get("response_received_count", 0)) - int(
         stats.get("robotstxt/response_count", 0)
     )
 
@@ -89,10 +94,13 @@ def run_counts(source: str, stats: dict[str, Any]) -> dict[str, Any]:
 def run_errors(stats: dict[str, Any]) -> int:
     """Failed fetches, HTTP errors, callback exceptions and extraction errors of one
     crawler. (``log_count/ERROR`` is not used: in a process running several crawlers
-    every crawler counts every crawler's log lines.)"""
+    every crawler counts every crawler's log lines.) HTTP error answers to requests
+    with an errback -- all of the spider's -- are counted by the spider
+    (``pressbot/<source>/http_errors``); Scrapy counts only the others."""
     return int(
         stats.get("downloader/exception_count", 0)
         + stats.get("httperror/response_ignored_count", 0)
+        + sum(v for k, v in stats.items() if k.endswith("/http_errors"))
         + sum(
             v for k, v in stats.items() if k.startswith("spider_exceptions/") and k.count("/") == 1
         )

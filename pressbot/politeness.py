@@ -7,9 +7,9 @@
 - :class:`RobotsTxtMiddleware`: a robots.txt that answers 5xx or 429, or cannot be
   fetched (timeout, connection refused), means "disallow everything" for the rest of
   the run -- the rule the major search engines follow -- not "crawl everything".
-- :class:`DeadlineMiddleware`: with a time budget, no request may outlive it: its
-  download timeout is cut to the time left, so closing the run at the deadline
-  never waits for a hanging server.
+- :class:`DeadlineMiddleware`: with a time budget, no request may outlive it by
+  more than a second: its download timeout is cut to the time left, so closing
+  the run at the deadline never waits for a hanging server.
 - :class:`BudgetAddon`: turns ``PRESSBOT_MAX_MINUTES`` into Scrapy's
   ``CLOSESPIDER_TIMEOUT`` (which ends the run at the deadline), whatever way the
   crawl was started.
@@ -46,6 +46,11 @@ ROBOTS_UNAVAILABLE = "robots.txt unavailable"
 RETRY_AFTER_WAITS = 2
 # A request started close to the deadline still gets this long (seconds).
 MIN_TIMEOUT = 1.0
+# How long a request may outlive the deadline (seconds): the run's own end at the
+# deadline (CLOSESPIDER_TIMEOUT) must come first, so that a run cut by its budget
+# says "timeout" -- not a hanging page that timed out a moment before, after which
+# the run found nothing left to do and ended as if it had finished.
+DEADLINE_GRACE = 1.0
 
 
 class RetryAfterMiddleware(RetryMiddleware):
@@ -102,6 +107,10 @@ class _DisallowAll:
 class RobotsTxtMiddleware(_ScrapyRobots):
     async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
         if response.status >= 500 or response.status == 429:
+            # Counted as Scrapy's parser counts a robots.txt answer: it is not a page
+            # the crawl fetched (pressbot.extensions.pages_fetched leaves these out).
+            self.crawler.stats.inc_value("robotstxt/response_count")
+            self.crawler.stats.inc_value(f"robotstxt/response_status_count/{response.status}")
             self._unavailable(netloc, f"HTTP {response.status}")
             return
         await super()._parse_robots(response, netloc, request)
@@ -150,22 +159,28 @@ class OffsiteMiddleware(_ScrapyOffsite):
 
 
 class DeadlineMiddleware:
-    """Caps each request's download timeout at the time left in the run's budget."""
+    """Caps each request's download timeout at the time left in the run's budget
+    (plus :data:`DEADLINE_GRACE`)."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.budget = float(crawler.settings.getfloat("CLOSESPIDER_TIMEOUT", 0))
         self.started = time.monotonic()
+        # The budget runs from the spider's opening, as Scrapy's CloseSpider counts it.
+        crawler.signals.connect(self._opened, signal=signals.spider_opened)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DeadlineMiddleware:
         return cls(crawler)
+
+    def _opened(self) -> None:
+        self.started = time.monotonic()
 
     def process_request(self, request: Request, spider: Any = None) -> None:
         if not self.budget:
             return
         left = self.budget - (time.monotonic() - self.started)
         current = request.meta.get("download_timeout")
-        cap = max(MIN_TIMEOUT, left)
+        cap = max(MIN_TIMEOUT, left + DEADLINE_GRACE)
         if current is None or current > cap:
             request.meta["download_timeout"] = cap
 

@@ -54,9 +54,11 @@ def failure_reason(failure: Failure) -> str:
     if isinstance(exc, IgnoreRequest):
         return f"refused: {exc}" if str(exc) else "refused"
     name = type(exc).__name__
-    if name in ("TimeoutError", "TCPTimedOutError", "UserTimeoutError"):
+    # Scrapy 2.19 raises its own DownloadTimeoutError / ResponseDataLossError where
+    # older versions let Twisted's errors through; both spellings mean the same.
+    if name in ("TimeoutError", "TCPTimedOutError", "UserTimeoutError", "DownloadTimeoutError"):
         return "timeout"
-    if name == "ResponseFailed":
+    if name in ("ResponseFailed", "ResponseDataLossError"):
         return "transfer cut short"
     text = " ".join(str(exc).split())[:200]
     return f"{name}: {text}" if text else name
@@ -71,6 +73,10 @@ def refusal_reason(failure: Failure) -> str | None:
     text = str(exc)
     if isinstance(exc, DownloadCancelledError) or "DOWNLOAD_MAXSIZE" in text:
         return "too_large"
+    # Scrapy's HttpError (a 4xx/5xx answer) subclasses IgnoreRequest, but it is the
+    # site's failure, retried next run, not a refusal of ours.
+    if isinstance(exc, HttpError):
+        return None
     if not isinstance(exc, IgnoreRequest) or ROBOTS_UNAVAILABLE in text:
         return None
     if "robots.txt" in text:
@@ -237,11 +243,17 @@ class SourceSpider(scrapy.Spider):
             self.frontier.dropped(item.frontier_key, item.url, reason)
 
     def _request_dropped(self, request: scrapy.Request) -> None:
-        """A request that never reached the downloader: a redirect off the site, or one
-        to a page already requested (two URLs redirecting to one)."""
+        """A request that never reached the downloader: a redirect off the site, one
+        to a page already requested (two URLs redirecting to one), or the way back of
+        a redirect loop (a -> b -> a: the duplicate filter drops the second a)."""
+        here = url_key(request.url)
+        loop = any(url_key(u) == here for u in request.meta.get("redirect_urls", ()))
         key = request.meta.get("pressbot_key")
         if key is not None and self.frontier is not None:
-            if self.source.owns(request.url):
+            if loop:
+                # The site's fault, and one it may mend: a failure, retried next run.
+                self._article_failed_key(key, request.url, "redirect loop")
+            elif self.source.owns(request.url):
                 self._count("dropped/duplicate_redirect")
                 self.frontier.dropped(key, request.url, "redirects to a page already requested")
             else:
@@ -253,7 +265,11 @@ class SourceSpider(scrapy.Spider):
                 self.frontier.dropped(key, request.url, f"refused (offsite): {request.url}")
         start = request.meta.get("pressbot_walk")
         if start is not None and request.callback == self.parse_listing:
-            if self.source.owns(request.url):
+            if loop:
+                self._count("listing_errors")
+                logger.error("%s: listing %s redirects in a loop", self.source.key, request.url)
+                self._end_walk(start, "listing_error")
+            elif self.source.owns(request.url):
                 # The "next" page was walked already: the listing went round in a circle.
                 self._end_walk(start, "last_page")
             else:
@@ -526,7 +542,15 @@ class SourceSpider(scrapy.Spider):
             return min(above)[1] if above else None
         return candidates[0] if candidates and page == 1 else None
 
+    def _count_http_error(self, failure: Failure) -> None:
+        """Scrapy counts an HTTP error answer (``httperror/response_ignored_count``)
+        only when the request has no errback, and every request here has one: count
+        it for the run's error share (pressbot.extensions.run_errors)."""
+        if isinstance(failure.value, HttpError):
+            self._count("http_errors")
+
     def _listing_failed(self, failure: Failure) -> None:
+        self._count_http_error(failure)
         request = failure.request  # type: ignore[attr-defined]
         start = request.meta.get("pressbot_walk") or request.url
         reason = failure_reason(failure)
@@ -535,6 +559,7 @@ class SourceSpider(scrapy.Spider):
         self._end_walk(start, "listing_error")
 
     def _start_failed(self, failure: Failure) -> None:
+        self._count_http_error(failure)
         request = failure.request  # type: ignore[attr-defined]
         what = "sitemap" if request.callback == self.parse_sitemap else "feed"
         self._count(f"{what}_errors")
@@ -544,16 +569,28 @@ class SourceSpider(scrapy.Spider):
 
     # --- feeds and sitemaps ---------------------------------------------------------
     def _check_xml(self, response: Response) -> None:
-        """Count feeds and sitemaps that are not well-formed XML (they are still read
-        as far as a forgiving parser gets). Entities are never expanded."""
+        """Count feeds and sitemaps that are not well-formed XML, or that declare
+        entities (they are still read as far as a forgiving parser gets). Entities are
+        never expanded."""
         parser = etree.XMLParser(
             resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
         )
         try:
-            etree.fromstring(response.body, parser)
+            root = etree.fromstring(response.body, parser)
         except etree.XMLSyntaxError as exc:
             self._count("malformed_xml")
             logger.warning("%s: malformed XML at %s: %s", self.source.key, response.url, exc)
+            return
+        # No feed or sitemap needs entities of its own: declaring them is an attack
+        # (billion laughs, external entities naming local files) or a broken
+        # generator. Whether the parser happens to stop it depends on libxml2's
+        # version (its amplification limit); the declaration is counted either way.
+        dtd = root.getroottree().docinfo.internalDTD if root is not None else None
+        if dtd is not None and any(True for _ in dtd.iterentities()):
+            self._count("malformed_xml")
+            logger.warning(
+                "%s: XML at %s declares entities (not expanded)", self.source.key, response.url
+            )
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
         self._check_xml(response)
@@ -610,6 +647,7 @@ class SourceSpider(scrapy.Spider):
 
     # --- articles -----------------------------------------------------------------
     def _article_failed(self, failure: Failure) -> None:
+        self._count_http_error(failure)
         request = failure.request  # type: ignore[attr-defined]
         key = request.meta.get("pressbot_key") or url_key(request.url)
         refusal = refusal_reason(failure)
@@ -675,5 +713,8 @@ class SourceSpider(scrapy.Spider):
     def _damaged(self, key: str, response: Response, reason: str) -> None:
         """A page that is not what it claims (binary, garbled, cut short): never stored
         as a record; it stays in the raw archive and is tried again later."""
-        self._count(f"dropped/{reason.split(':', 1)[0]}")
+        # The stats key is the kind of damage alone ("binary", not "binary (PNG
+        # image)"): one counter per kind, whatever the details say.
+        kind = reason.split(":", 1)[0].split(" (", 1)[0]
+        self._count(f"dropped/{kind}")
         self._article_failed_key(key, response.url, f"damaged page: {reason}")
