@@ -318,8 +318,7 @@ class _Page:
         """Whether the page is one story (see module doc), not a listing or a form."""
         if self.url_date is not None and self.url_date.day is not None:
             return True
-        path = _path(self.url)
-        if path.strip("/") == "" or _NOT_ARTICLE_PATH.search(path):
+        if is_listing(self.url):
             return False
         if self.tree is None:
             return False
@@ -351,11 +350,22 @@ class _Page:
         return False
 
 
+# Listing and form pages by their path: a tag, category, author or search page,
+# a numbered page of a list, an archive by date (not "/archives/58213", a
+# WordPress permalink), a contact or about page.
 _NOT_ARTICLE_PATH: Final = re.compile(
-    r"/(?:tags?|category|categories|author|authors|page|search|archives?|topics?|"
-    r"contact(?:-us)?|about(?:-us)?|privacy(?:-policy)?|terms)(?:/|$|\.)",
+    r"/(?:tags?|category|categories|author|authors|search|topics?|page/[0-9]+|"
+    r"archives?(?=/?$|/[0-9]{4}/)|contact(?:-us)?|about(?:-us)?|privacy(?:-policy)?|terms)"
+    r"(?:/|$|\.)",
     re.IGNORECASE,
 )
+
+
+def is_listing(url: str) -> bool:
+    """Whether ``url`` is a listing or form page by its path alone."""
+    return bool(_NOT_ARTICLE_PATH.search(_path(url)))
+
+
 _PARAGRAPHS: Final = etree.XPath("//p/text()[normalize-space()]|//p[not(*)]/text()")
 _HEADLINE_TEXT: Final = etree.XPath("//h1//text()|//h2//text()")
 _TEXTS: Final = etree.XPath(
@@ -415,7 +425,30 @@ def _confirmed(candidates: list[_Candidate]) -> tuple[_Candidate, _Candidate] | 
     return None
 
 
+def _swapped(a: _Candidate, b: _Candidate) -> bool:
+    """Whether ``a`` and ``b`` are one all-number date read day-first and month-first."""
+    da, db = a.day, b.day
+    return da != db and (da.year, da.month, da.day) == (db.year, db.day, db.month)
+
+
+def _locale_read(candidates: list[_Candidate]) -> list[_Candidate]:
+    """Drop a layer's day-first reading of "07/05/2020" when a reader that knows the
+    page's locale (markup, stamp: they are given the page's language) read the
+    same digits the other way."""
+    aware = [c for c in candidates if c.kind in ("markup", "stamp")]
+    return [c for c in candidates if c in aware or not any(_swapped(c, a) for a in aware)]
+
+
 def _decide(candidates: list[_Candidate], page: _Page) -> Choice:
+    candidates = _locale_read(candidates)
+    if (
+        candidates
+        and is_listing(page.url)
+        and not any(c.family in ("meta", "url") for c in candidates)
+    ):
+        # A listing's dates are its teasers' dates; only the page's own metadata
+        # or URL could date the page itself.
+        return Choice(None, f"no date on page (listing page; {candidates[0].kind} date ignored)")
     if candidates:
         pair = _confirmed(candidates)
         if pair is not None:
