@@ -337,11 +337,17 @@ class _Page:
         return " \n".join(" ".join(t.split()) for t in _TEXTS(self.tree) if t.strip())
 
     def written(self, day: date) -> bool:
-        """Whether ``day`` is written somewhere in the page's text as a full date."""
+        """Whether ``day`` is written somewhere in the page's text as a full date, in
+        the page's language or, when it declares none, one of the languages
+        htmldate reads most (its free-text search knows their month names)."""
+        languages = [self.language] if self.language else [None, *_WRITTEN_LANGUAGES]
+        return any(self._written_in(day, language) for language in languages)
+
+    def _written_in(self, day: date, language: str | None) -> bool:
         text = self.text
         pos = 0
         while pos < len(text):
-            found = find_date(text[pos:], tz=self.tz, relative=False, language=self.language)
+            found = find_date(text[pos:], tz=self.tz, relative=False, language=language)
             if found is None:
                 return False
             if found[0].date() == day:
@@ -366,6 +372,8 @@ def is_listing(url: str) -> bool:
     return bool(_NOT_ARTICLE_PATH.search(_path(url)))
 
 
+# Languages tried when a page declares none and a date must be found written on it.
+_WRITTEN_LANGUAGES: Final = ("de", "fr", "es", "it", "pt", "nl")
 _PARAGRAPHS: Final = etree.XPath("//p/text()[normalize-space()]|//p[not(*)]/text()")
 _HEADLINE_TEXT: Final = etree.XPath("//h1//text()|//h2//text()")
 _TEXTS: Final = etree.XPath(
