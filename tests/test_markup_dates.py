@@ -88,7 +88,8 @@ def _stamps(html: str, **kw: object) -> list[tuple[str, str]]:
 
 def test_stamp_under_the_headline() -> None:
     html = (
-        '<html><body><div class="left"><p><a href="/a">Older release</a><br>April 20, 2022</p></div>'
+        '<html><body><div class="left"><p><a href="/a">Older release</a><br>'
+        "April 20, 2022</p></div>"
         "<div><h2>Minister chairs meeting on glacial lake flood risk</h2>"
         f"<p>PRESS RELEASE | April 26, 2022</p>{BODY}</div></body></html>"
     )
@@ -124,7 +125,10 @@ def test_an_update_stamp_is_no_publication_stamp() -> None:
 
 
 def test_relative_stamp_needs_the_fetch_time() -> None:
-    html = f"<html><body><h1>Police arrest suspects in the old city</h1><p>3 hours ago</p>{BODY}</body></html>"
+    html = (
+        "<html><body><h1>Police arrest suspects in the old city</h1>"
+        f"<p>3 hours ago</p>{BODY}</body></html>"
+    )
     assert _stamps(html) == []
     now = datetime(2026, 1, 1, 7, 0, tzinfo=UTC)
     assert _stamps(html, now=now) == [("stamp", "2026-01-01")]
