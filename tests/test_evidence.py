@@ -203,3 +203,15 @@ def test_updated_from_markup() -> None:
     choice = choose_updated([], now=NOW, tree=_tree(page))
     assert (_day(choice.value), choice.kind) == ("2021-11-05", "markup")
     assert choose_updated([], now=NOW, tree=_tree()) == ev.Choice(None, None)
+
+
+def test_a_naive_evidence_value_is_local_time() -> None:
+    choice = choose_published([Evidence("label", datetime(2023, 9, 4))], now=NOW, tree=None)
+    assert choice.value == datetime(2023, 9, 4, tzinfo=KHI)
+
+
+def test_a_country_domain_overrules_wordpress_en_us() -> None:
+    assert ev._locale("en-US", "https://www.dawn.example.pk/news/1") == "en-pk"
+    assert ev._locale("en-US", "https://www.countynews.example/fair") == "en-US"
+    assert ev._locale("de", "https://x.example.pk/a") == "de"
+    assert ev._locale(None, "https://x.example.pk/a") is None

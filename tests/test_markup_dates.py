@@ -139,3 +139,20 @@ def test_page_language() -> None:
     assert page_language(fromstring("<html><body></body></html>"), "ur") == "ur"
     # detection's "en" means "not Arabic script": no basis to choose month names
     assert page_language(fromstring("<html><body></body></html>"), "en") is None
+
+
+def test_app_state_blob_with_one_date_is_read() -> None:
+    html = (
+        '<html><head><script id="__NEXT_DATA__" type="application/json">'
+        '{"props":{"page":{"article":{"datePublished":"2022-02-02T08:00:00Z"}}}}'
+        "</script></head><body></body></html>"
+    )
+    assert _found(html) == [("published", "jsonld", "2022-02-02T08:00:00+00:00")]
+
+
+def test_app_state_blob_with_several_dates_says_nothing() -> None:
+    html = (
+        '<html><head><script type="application/json">{"article":{"datePublished":"2022-02-02"},'
+        '"related":[{"datePublished":"2022-01-30"}]}</script></head><body></body></html>'
+    )
+    assert _found(html) == []

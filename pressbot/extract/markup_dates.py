@@ -140,32 +140,37 @@ def _parse(raw: str, tz: str, language: str | None) -> datetime | None:
     return parse_date(raw, tz=tz, language=language)
 
 
-def _jsonld_values(data: Any) -> Iterator[tuple[str, str]]:
+def _jsonld_values(data: Any, depth: int = 0) -> Iterator[tuple[str, str]]:
+    if depth > 40:  # a pathological nesting is no article metadata
+        return
     if isinstance(data, list):
         for item in data:
-            yield from _jsonld_values(item)
+            yield from _jsonld_values(item, depth + 1)
     elif isinstance(data, dict):
-        for key in ("datePublished", "dateModified"):
-            if isinstance(data.get(key), str):
-                yield key, data[key]
-        if "@graph" in data:
-            yield from _jsonld_values(data["@graph"])
+        for key, value in data.items():
+            if key in ("datePublished", "dateModified") and isinstance(value, str):
+                yield key, value
+            elif isinstance(value, (dict, list)):
+                yield from _jsonld_values(value, depth + 1)
 
 
 def _untyped_jsonld(tree: HtmlElement) -> Iterator[tuple[str, str]]:
-    """JSON-LD in a script without the ld+json type: parsed if it is JSON, else the
-    two keys are read from the text (a script that assigns an object to a variable)."""
+    """JSON-LD in a script without the ld+json type, or an app's state blob that
+    carries the same keys: parsed if it is JSON, else the keys are read from the
+    text (a script that assigns an object to a variable). A blob naming several
+    different dates (the article's and its related stories') says nothing."""
     for script in _SCRIPTS(tree):
         text = (script.text or "").strip()
         if not text:
             continue
         try:
-            yield from _jsonld_values(json.loads(text))
-            continue
-        except ValueError:
-            pass
-        for m in _JSON_DATE.finditer(text[:200_000]):
-            yield m.group(1), m.group(2)
+            pairs = list(_jsonld_values(json.loads(text)))
+        except (ValueError, RecursionError):
+            pairs = [(m.group(1), m.group(2)) for m in _JSON_DATE.finditer(text[:1_000_000])]
+        for key in ("datePublished", "dateModified"):
+            values = {v for k, v in pairs if k == key}
+            if len(values) == 1:
+                yield key, values.pop()
 
 
 def markup_dates(tree: HtmlElement, *, tz: str, language: str | None = None) -> list[MarkupDate]:
