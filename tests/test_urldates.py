@@ -20,6 +20,8 @@ from pressbot.extract.urldates import UrlDate, url_date
         ("https://x.example/story?date=2020-02-19", UrlDate(2020, 2, 19)),
         # year and month only: narrows the day down, dates nothing by itself
         ("https://x.example/2020/02/slug", UrlDate(2020, 2, None)),
+        ("https://x.example/2020-02/slug", UrlDate(2020, 2, None)),
+        ("https://x.example/2020/2/slug", UrlDate(2020, 2, None)),
         ("https://x.example/2023/02/30/slug", UrlDate(2023, 2, None)),  # no 30 February
     ],
 )
@@ -36,6 +38,7 @@ def test_url_date(url: str, expected: UrlDate) -> None:
         "https://x.example/1024/768/image",
         "https://x.example/page/2020/13/05",
         "https://x.example/1985/05/11/old",  # before MIN_YEAR
+        "https://x.example/ausgaben/2019-4/artikel",  # an issue number, not April
         "https://kppolice.gov.pk/press_release_detail.php?id=2309",
         "https://urdu.pakvoice.pk/archives/58213",
         "http://[ccpa-preferences]",  # a URL urlsplit refuses: no date, no exception

@@ -96,6 +96,7 @@ from __future__ import annotations
 
 import logging
 import re
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
@@ -241,6 +242,13 @@ def _zone(tz: str) -> tzinfo:
     return UTC if tz.upper() in ("UTC", "GMT") else ZoneInfo(tz)
 
 
+# choose_published and choose_updated are called on the same tree one after the
+# other; the markup is read once. Entries go with their tree.
+_MARKUP_CACHE: weakref.WeakKeyDictionary[
+    HtmlElement, tuple[tuple[str, str | None], list[tuple[str, str, datetime]]]
+] = weakref.WeakKeyDictionary()
+
+
 class _Page:
     """What the choice reads from the page itself, each read once and only if needed."""
 
@@ -269,20 +277,25 @@ class _Page:
 
     @cached_property
     def markup(self) -> list[tuple[str, str, datetime]]:
-        """(role, family, value) of markup dates."""
+        """(role, family, value) of markup dates, read once per page for both choices."""
         if self.tree is None:
             return []
+        key = (self.tz, self.language)
+        cached = _MARKUP_CACHE.get(self.tree)
+        if cached is not None and cached[0] == key:
+            return cached[1]
         out = []
         for m in markup_dates(self.tree, tz=self.tz, language=self.language):
             family = "meta" if m.how in ("jsonld", "meta", "microdata-meta") else "body"
             out.append((m.role, family, m.value))
+        _MARKUP_CACHE[self.tree] = (key, out)
         return out
 
     @cached_property
     def stamps(self) -> list[datetime]:
         if self.tree is None:
             return []
-        title = self.title or read_structured(self.tree).title or _tree_title(self.tree)
+        title = self.title or _tree_title(self.tree)
         found = stamp_dates(
             self.tree, title=title, now=self.fetched, tz=self.tz, language=self.language
         )
@@ -395,6 +408,7 @@ _TEXTS: Final = etree.XPath(
     "//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]"
 )
 _TITLE: Final = etree.XPath("//title/text()")
+_OG_TITLE: Final = etree.XPath("//meta[@property='og:title']/@content")
 _TITLE_SPLIT: Final = re.compile(r"\s+[|\-–—»:]\s+")
 
 
@@ -414,7 +428,10 @@ def _locale(language: str | None, url: str) -> str | None:
 
 
 def _tree_title(tree: HtmlElement) -> str | None:
-    """The <title> without the site's name (the longest part)."""
+    """og:title, else the <title> without the site's name (the longest part)."""
+    og = _OG_TITLE(tree)
+    if og and str(og[0]).strip():
+        return str(og[0]).strip()
     found = _TITLE(tree)
     if not found:
         return None

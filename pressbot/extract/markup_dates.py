@@ -255,15 +255,23 @@ def _headline(tree: HtmlElement, title: str | None) -> HtmlElement | None:
     def usable(h: HtmlElement) -> bool:
         return len(h.text_content().split()) >= _HEADLINE_MIN_WORDS and not is_furniture(h)
 
+    def matches(h: HtmlElement) -> bool:
+        text = " ".join(h.text_content().split()).casefold()
+        return bool(text) and (text == key or (len(text) > 15 and text in key)) and usable(h)
+
     if key:
-        for h in (*_HEADLINES(tree), *_CLASSED_HEADLINES(tree)):
-            text = " ".join(h.text_content().split()).casefold()
-            if text and (text == key or (len(text) > 15 and text in key)) and usable(h):
+        for h in _HEADLINES(tree):
+            if matches(h):
                 return h
     h1s = [h for h in tree.iter("h1") if usable(h)]
     if len(h1s) == 1:
         return h1s[0]
-    return next((h for h in _CLASSED_HEADLINES(tree) if usable(h)), None)
+    classed = _CLASSED_HEADLINES(tree)  # slower: only when the headings did not tell
+    if key:
+        for h in classed:
+            if matches(h):
+                return h
+    return next((h for h in classed if usable(h)), None)
 
 
 def _own_text(el: HtmlElement) -> str:

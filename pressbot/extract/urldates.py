@@ -38,7 +38,12 @@ _FULL: Final[tuple[re.Pattern[str], ...]] = (
         r"(?P<day>0[1-9]|[12][0-9]|3[01])(?=[/_.-]|$)(?<=[0-9])"
     ),
 )
-_PARTIAL: Final = re.compile(rf"(?<![0-9])(?:^|/){_YEAR}[/_-]{_MONTH}(?:/|$)")
+# "/2020/02/" and "/2020-02/" name a month; "/ausgaben/2019-4/" is an issue
+# number as often as a month, so a one-digit month needs slashes.
+_PARTIAL: Final = re.compile(
+    r"(?<![0-9])(?:^|/)(?P<year>(?:19|20)[0-9]{2})"
+    r"(?:/(?P<m1>0?[1-9]|1[0-2])|[_-](?P<m2>0[1-9]|1[0-2]))(?:/|$)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +95,7 @@ def url_date(url: str) -> UrlDate | None:
             return UrlDate(year, month, day)
     partial = _PARTIAL.search(text)
     if partial and MIN_YEAR <= int(partial["year"]) <= MAX_YEAR:
-        return UrlDate(int(partial["year"]), int(partial["month"]), None)
+        return UrlDate(int(partial["year"]), int(partial["m1"] or partial["m2"]), None)
     return None
 
 
