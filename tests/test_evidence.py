@@ -215,3 +215,23 @@ def test_a_country_domain_overrules_wordpress_en_us() -> None:
     assert ev._locale("en-US", "https://www.countynews.example/fair") == "en-US"
     assert ev._locale("de", "https://x.example.pk/a") == "de"
     assert ev._locale(None, "https://x.example.pk/a") is None
+
+
+def test_a_lone_head_date_yields_to_htmldate(htmldate_says: dict[str, Any]) -> None:
+    htmldate_says["fast"] = "2019-04-12"
+    evidence = [Evidence("head", datetime(2024, 3, 20, tzinfo=KHI))]  # the header's "today"
+    choice = choose_published(evidence, url="https://x.example/news/item", now=NOW, tree=_tree())
+    assert (_day(choice.value), choice.kind) == ("2019-04-12", "htmldate")
+    # a label is no lone place-read line: it stands
+    evidence = [Evidence("label", datetime(2024, 3, 20, tzinfo=KHI))]
+    choice = choose_published(evidence, url="https://x.example/news/item", now=NOW, tree=_tree())
+    assert (_day(choice.value), choice.kind) == ("2024-03-20", "label")
+
+
+def test_the_same_day_with_its_time_is_kept() -> None:
+    evidence = [
+        Evidence("label", datetime(2025, 5, 25, tzinfo=KHI)),
+        Evidence("page-label", datetime(2025, 5, 25, 20, 40, tzinfo=KHI)),
+    ]
+    choice = choose_published(evidence, now=NOW, tree=None)
+    assert choice.value == datetime(2025, 5, 25, 20, 40, tzinfo=KHI) and choice.kind == "label"

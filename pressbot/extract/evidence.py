@@ -42,7 +42,9 @@ agreement across families counts.
    too: the day an address was minted never changes).
 3. **Unconfirmed, no URL date**: the most trusted candidate wins, as before this
    rule -- except when the first candidate of another family disagrees with it
-   and htmldate sides with that one. Within one family the trust order decides:
+   and htmldate sides with that one, or when it is a lone ``head`` or
+   ``page-label`` date (a line read by its place alone) and htmldate's fast
+   reading names another day. Within one family the trust order decides:
    htmldate is no judge there (it reads the first ``<time>`` on the page, which is
    as often the header's "today" as the article's date), and on pressbot's Urdu
    pages its free-text search guesses (on the mirror it answers "2023-01-01" for
@@ -167,6 +169,8 @@ _RANK: Final = {
     "url": 7,
     "htmldate": 8,
 }
+# Layers that read a date line by its place alone, not by a label or markup.
+_WEAK: Final = frozenset({"head", "page-label"})
 _FAMILY: Final = {
     "structured": "meta",
     "label": "body",
@@ -496,6 +500,18 @@ def _locale_read(candidates: list[_Candidate]) -> list[_Candidate]:
 
 
 def _decide(candidates: list[_Candidate], page: _Page) -> Choice:
+    choice = _decide_day(candidates, page)
+    if choice.value is None or choice.value.timetz().replace(tzinfo=None) != time(0):
+        return choice
+    # A date without a time, and another layer gives the same day with its time
+    # ("25 مئی 2025 | 08:40 PM"): the same date, said more precisely.
+    for c in candidates:
+        if c.timed and c.day == choice.value.date() and not c.utc_timed:
+            return Choice(c.value, choice.note, choice.kind)
+    return choice
+
+
+def _decide_day(candidates: list[_Candidate], page: _Page) -> Choice:
     candidates = _locale_read(candidates)
     if (
         candidates
@@ -529,6 +545,14 @@ def _decide(candidates: list[_Candidate], page: _Page) -> Choice:
                 if not _agree(top, hd) and _agree(rival, hd):
                     note = f"{rival.kind} date agrees with htmldate; {top.kind} date set aside"
                     return Choice(_pick(rival, hd), note, rival.kind)
+        if top.kind in _WEAK and not any(_agree(top, c) for c in candidates[1:]):
+            # A lone date line from beside the text or anywhere on the page (a
+            # sidebar's, a comment's as often as the article's) against htmldate's
+            # reading of the markup: htmldate's.
+            fast = page.htmldate(extensive=False)
+            if fast is not None and fast.date() != top.day:
+                note = f"htmldate's date kept over a lone {top.kind} date"
+                return Choice(fast, note, "htmldate")
         return Choice(top.value, None, top.kind)
     return _htmldate_only(page)
 

@@ -279,6 +279,7 @@ def _own_text(el: HtmlElement) -> str:
     return " ".join(el.text_content().split())
 
 
+_BAR: Final = re.compile(r"\s[|•·]\s")
 # An update stamp under the headline is not the publication date.
 _UPDATE_WORDS: Final = re.compile(
     "|".join(re.escape(w) for w in (*LABELS["updated_at"], "edited", "revised", "آخری ترمیم")),
@@ -289,6 +290,8 @@ _UPDATE_WORDS: Final = re.compile(
 def _stamp_in(text: str, *, now: datetime | None, tz: str, language: str | None) -> datetime | None:
     if not text or len(text) > _STAMP_MAX_CHARS or _UPDATE_WORDS.search(text):
         return None
+    # "25 مئی 2025 | 08:40 PM": date and time in one stamp, split by a bar.
+    text = _BAR.sub(" ", text)
     found = find_date(text, now=now, tz=tz, relative=True, language=language)
     if found is None:
         return None
