@@ -50,6 +50,12 @@ SAMPLES = [
     "اشاعت کی تاریخ:",
     "11th",
     "Monday, the 4th of September 2023",  # not on the fast path: goes to dateparser
+    "20 septembrie 2020",
+    "15 августа 2016",
+    "15 آب/أغسطس 2023",
+    "الأربعاء، 14 فيفري 2024",
+    "۲۵ مهر ۱۴۰۲",
+    "2020-01-08T22:06:08:684Z",
 ]
 
 SETTINGS: dict[str, Any] = {

@@ -536,3 +536,154 @@ def test_spans_and_ends_stay_inside_the_text(text: str) -> None:
     if dl is not None:
         assert 0 <= dl.end <= len(text)
         assert dl.place is None or dl.place.strip()
+
+
+# --- other languages, calendars and numeric orders (issue 13) ------------------------------
+
+OTHER_LANGUAGES = [
+    # Arabic of every region, with and without hamza, one or two month names
+    ("الأربعاء، 14 فيفري 2024", "2024-02-14"),  # Algeria/Tunisia
+    ("15 آب/أغسطس 2023", "2023-08-15"),  # Levant: both names
+    ("15 آب (أغسطس) 2023", "2023-08-15"),
+    ("الثلاثاء 7 تشرين الثاني 2023", "2023-11-07"),  # Syriac-derived, two words
+    ("1 كانون الثاني 2024", "2024-01-01"),
+    ("الخميس 12 أكتوبر 2023", "2023-10-12"),  # Egypt
+    ("12 اكتوبر 2023", "2023-10-12"),
+    ("3 شتنبر 2022", "2022-09-03"),  # Morocco
+    ("٣ أيار ٢٠٢٢", "2022-05-03"),
+    # Persian: Gregorian names and the solar Hijri calendar, converted
+    ("۱۵ اوت ۲۰۲۳", "2023-08-15"),
+    ("سه‌شنبه ۲۵ مهر ۱۴۰۲", "2023-10-17"),
+    ("۱ فروردین ۱۴۰۳", "2024-03-20"),
+    # European examples from the issue
+    ("20 septembrie 2020", "2020-09-20"),
+    ("15 августа 2016", "2016-08-15"),
+    ("16.12.2012", "2012-12-16"),
+    ("Sunday, July 05, 2020", "2020-07-05"),
+    # CJK, and a CMS's broken ISO fraction
+    ("2020年5月11日", "2020-05-11"),
+    ("2020-01-08T22:06:08:684Z", "2020-01-08"),
+]
+
+
+@pytest.mark.parametrize(("text", "day"), OTHER_LANGUAGES)
+def test_other_languages_on_the_fast_path(text: str, day: str, dateparser_calls: list[str]) -> None:
+    value = parse_date(text)
+    assert value is not None and value.date().isoformat() == day
+    assert dateparser_calls == []
+
+
+def test_broken_iso_fraction_keeps_the_time() -> None:
+    assert iso(parse_date("2020-01-08T22:06:08:684Z")) == "2020-01-08T22:06:08+00:00"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "15 آب/أيلول 2023",  # two names of different months
+        "5 دی 2023",  # a Jalali month with a Gregorian year: "دی" is also Urdu "gave"
+        "25 مهر 1302",  # Jalali year out of range
+        "31 مهر 1402",  # Mehr has 30 days
+    ],
+)
+def test_other_calendars_refuse_what_is_no_date(text: str) -> None:
+    assert parse_date(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "day"),
+    [
+        ("16. Dezember 2012", "de", "2012-12-16"),
+        ("Mittwoch, 4. März 2020", "de-AT", "2020-03-04"),
+        ("16 de diciembre de 2012", "es", "2012-12-16"),
+        ("3 mars 2021", "fr", "2021-03-03"),
+        ("4 mrt. 2020", "nl", "2020-03-04"),
+        ("12 Mart 2020", "tr", "2020-03-12"),
+    ],
+)
+def test_page_language_adds_dateparsers_month_names(text: str, language: str, day: str) -> None:
+    value = parse_date(text, language=language)
+    assert value is not None and value.date().isoformat() == day
+
+
+@pytest.mark.parametrize(
+    ("language", "day"),
+    [
+        (None, "2020-05-07"),  # pressbot's sources: day first
+        ("ur", "2020-05-07"),
+        ("en-GB", "2020-05-07"),
+        ("de", "2020-05-07"),
+        ("en-US", "2020-07-05"),
+        ("en", None),  # American or British: refused rather than guessed
+    ],
+)
+def test_all_number_dates_read_by_locale(language: str | None, day: str | None) -> None:
+    value = parse_date("07/05/2020", language=language)
+    assert (value.date().isoformat() if value else None) == day
+
+
+def test_unambiguous_month_first_dates_read_anywhere() -> None:
+    assert iso(parse_date("12/31/2020")) == "2020-12-31T00:00:00+05:00"
+    assert parse_date("31.12.2020", language="en-US") is not None
+    assert parse_date("13/13/2023", language="en-US") is None
+
+
+@pytest.mark.parametrize(
+    ("jalali", "gregorian"),
+    [
+        ((1369, 1, 1), "1990-03-21"),
+        ((1399, 12, 30), "2021-03-20"),  # 1399 is a leap year
+        ((1402, 1, 1), "2023-03-21"),
+        ((1402, 7, 25), "2023-10-17"),
+        ((1402, 10, 1), "2023-12-22"),
+        ((1403, 1, 1), "2024-03-20"),
+        ((1403, 12, 30), "2025-03-20"),
+        ((1404, 1, 1), "2025-03-21"),
+    ],
+)
+def test_jalali_to_gregorian(jalali: tuple[int, int, int], gregorian: str) -> None:
+    from pressbot.text.dates import jalali_to_gregorian
+
+    value = jalali_to_gregorian(*jalali)
+    assert value is not None and value.isoformat() == gregorian
+
+
+def test_jalali_calendar_has_no_invalid_days() -> None:
+    from pressbot.text.dates import jalali_to_gregorian
+
+    assert jalali_to_gregorian(1402, 12, 30) is None  # 1402 is not a leap year
+    assert jalali_to_gregorian(1402, 13, 1) is None
+    # consecutive days stay consecutive across every month and year boundary
+    previous = jalali_to_gregorian(1395, 1, 1)
+    for year in range(1395, 1410):
+        for month in range(1, 13):
+            for day in range(1, 32):
+                value = jalali_to_gregorian(year, month, day)
+                if value is None or (year, month, day) == (1395, 1, 1):
+                    continue
+                assert previous is not None and (value - previous).days == 1
+                previous = value
+
+
+def test_find_date_in_a_levant_dateline() -> None:
+    found = find_date("دمشق، 15 آب/أغسطس 2023 - افتتح وزير الثقافة")
+    assert found is not None and found[0].date().isoformat() == "2023-08-15"
+
+
+def test_month_tables_agree_where_they_overlap() -> None:
+    tables = [
+        cal.URDU_MONTHS,
+        cal.ENGLISH_MONTHS,
+        cal.ARABIC_MONTHS,
+        cal.PERSIAN_MONTHS,
+        cal.ROMANIAN_MONTHS,
+        cal.RUSSIAN_MONTHS,
+    ]
+    seen: dict[str, int] = {}
+    for table in tables:
+        assert set(table.values()) == set(range(1, 13))
+        for name, number in table.items():
+            assert seen.setdefault(name, number) == number, name
+    assert set(cal.JALALI_MONTHS.values()) == set(range(1, 13))
+    for weekdays in (cal.ARABIC_WEEKDAYS, cal.PERSIAN_WEEKDAYS, cal.RUSSIAN_WEEKDAYS):
+        assert set(weekdays.values()) == set(range(7))

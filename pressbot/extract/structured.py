@@ -1,4 +1,4 @@
-"""Structured data first: JSON-LD, OpenGraph, <meta>, <link rel=canonical>, <time>."""
+"""Structured data first: JSON-LD, OpenGraph, <meta>, <link rel=canonical>."""
 
 from __future__ import annotations
 
@@ -143,9 +143,7 @@ def read_structured(tree: HtmlElement) -> Structured:
     if not out.keywords:
         tags = (" ".join(a.text_content().split()) for a in _TAGS(tree))
         out.keywords = list(dict.fromkeys(t for t in tags if t))
-    if not out.published:
-        for value, cls in out.times:
-            if "updated" not in cls and "modified" not in cls:
-                out.published = value
-                break
+    # <time> elements are not taken as the published date here: the first one is
+    # as often the site header's "today" or a sidebar's as the article's own.
+    # pressbot.extract.markup_dates reads them with their place on the page.
     return out

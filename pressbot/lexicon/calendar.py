@@ -66,6 +66,165 @@ ENGLISH_MONTHS: Final[dict[str, int]] = {
     "dec": 12,
 }
 
+# Arabic month names differ by region; a date may name one or two of them
+# ("15 آب/أغسطس 2023", "15 آب (أغسطس) 2023": Levant papers print both).
+# Written with hamza and Arabic yeh as the press writes them; the parser folds
+# أ/إ to ا and ي/ى to ی, so plain spellings match too.
+ARABIC_MONTHS: Final[dict[str, int]] = {
+    # Egypt, Sudan, the Gulf (from the Latin names)
+    "يناير": 1,
+    "فبراير": 2,
+    "مارس": 3,
+    "أبريل": 4,
+    "ابريل": 4,
+    "إبريل": 4,
+    "مايو": 5,
+    "يونيو": 6,
+    "يونية": 6,
+    "يوليو": 7,
+    "يولية": 7,
+    "أغسطس": 8,
+    "اغسطس": 8,
+    "سبتمبر": 9,
+    "أكتوبر": 10,
+    "اكتوبر": 10,
+    "نوفمبر": 11,
+    "ديسمبر": 12,
+    # Levant and Iraq (Syriac-derived)
+    "كانون الثاني": 1,
+    "شباط": 2,
+    "آذار": 3,
+    "نيسان": 4,
+    "أيار": 5,
+    "ايار": 5,
+    "حزيران": 6,
+    "تموز": 7,
+    "آب": 8,
+    "أيلول": 9,
+    "ايلول": 9,
+    "تشرين الأول": 10,
+    "تشرين الاول": 10,
+    "تشرين الثاني": 11,
+    "كانون الأول": 12,
+    "كانون الاول": 12,
+    # Algeria and Tunisia (French-derived)
+    "جانفي": 1,
+    "فيفري": 2,
+    "أفريل": 4,
+    "افريل": 4,
+    "ماي": 5,
+    "جوان": 6,
+    "جويلية": 7,
+    "جويليه": 7,
+    "أوت": 8,
+    "اوت": 8,
+    # September to December as in Egypt (listed above)
+    # Morocco (French-derived, spelled its own way)
+    "يوليوز": 7,
+    "غشت": 8,
+    "شتنبر": 9,
+    "نونبر": 11,
+    "دجنبر": 12,
+}
+
+# Gregorian months as Persian writes them (Iran, Afghanistan).
+PERSIAN_MONTHS: Final[dict[str, int]] = {
+    "ژانویه": 1,
+    "ژانویهٔ": 1,
+    "فوریه": 2,
+    "مارس": 3,
+    "آوریل": 4,
+    "مه": 5,
+    "مهٔ": 5,
+    "ژوئن": 6,
+    "ژوئیه": 7,
+    "ژوئیهٔ": 7,
+    "اوت": 8,
+    "آگوست": 8,
+    "سپتامبر": 9,
+    "اکتبر": 10,
+    "نوامبر": 11,
+    "دسامبر": 12,
+}
+
+# Solar Hijri (Jalali) months, the civil calendar of Iran and Afghanistan:
+# "۲۵ مهر ۱۴۰۲". Such a date is converted to the Gregorian day it names; the
+# year must look Jalali (see JALALI_YEARS) so that "دی" ("gave" in Urdu) or
+# "تیر" ("arrow") in a sentence never reads as a month.
+JALALI_MONTHS: Final[dict[str, int]] = {
+    "فروردین": 1,
+    "اردیبهشت": 2,
+    "خرداد": 3,
+    "تیر": 4,
+    "مرداد": 5,
+    "امرداد": 5,
+    "شهریور": 6,
+    "مهر": 7,
+    "آبان": 8,
+    "آذر": 9,
+    "دی": 10,
+    "بهمن": 11,
+    "اسفند": 12,
+}
+# Jalali years a press date may carry (1369 SH began in March 1990).
+JALALI_YEARS: Final[tuple[int, int]] = (1369, 1479)
+
+# European languages met on syndicated copies, as the issue's examples write
+# them: Romanian, and Russian in the genitive a date uses ("15 августа 2016").
+# Other languages are read with dateparser's data for the page's language.
+ROMANIAN_MONTHS: Final[dict[str, int]] = {
+    "ianuarie": 1,
+    "februarie": 2,
+    "martie": 3,
+    "aprilie": 4,
+    "mai": 5,
+    "iunie": 6,
+    "iulie": 7,
+    "august": 8,
+    "septembrie": 9,
+    "octombrie": 10,
+    "noiembrie": 11,
+    "decembrie": 12,
+    "ian": 1,
+    "febr": 2,
+    "mart": 3,
+    "apr": 4,
+    "iun": 6,
+    "iul": 7,
+    "aug": 8,
+    "sept": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
+}
+
+RUSSIAN_MONTHS: Final[dict[str, int]] = {
+    "января": 1,
+    "февраля": 2,
+    "марта": 3,
+    "апреля": 4,
+    "мая": 5,
+    "июня": 6,
+    "июля": 7,
+    "августа": 8,
+    "сентября": 9,
+    "октября": 10,
+    "ноября": 11,
+    "декабря": 12,
+    "январь": 1,
+    "февраль": 2,
+    "март": 3,
+    "апрель": 4,
+    "май": 5,
+    "июнь": 6,
+    "июль": 7,
+    "август": 8,
+    "сентябрь": 9,
+    "октябрь": 10,
+    "ноябрь": 11,
+    "декабрь": 12,
+}
+
 # Weekday name -> datetime.weekday() number (Monday is 0).  "ہفتہ" is Saturday
 # and also "week"; as a prefix before a date it can only be the weekday.
 URDU_WEEKDAYS: Final[dict[str, int]] = {
@@ -106,11 +265,62 @@ ENGLISH_WEEKDAYS: Final[dict[str, int]] = {
     "sun": 6,
 }
 
+ARABIC_WEEKDAYS: Final[dict[str, int]] = {
+    "الاثنين": 0,
+    "الإثنين": 0,
+    "الثلاثاء": 1,
+    "الأربعاء": 2,
+    "الاربعاء": 2,
+    "الخميس": 3,
+    "الجمعة": 4,
+    "السبت": 5,
+    "الأحد": 6,
+    "الاحد": 6,
+}
+
+# Persian writes compound weekdays with or without a zero-width non-joiner;
+# the parser drops it, so the joined spelling covers both.
+PERSIAN_WEEKDAYS: Final[dict[str, int]] = {
+    "دوشنبه": 0,
+    "سه شنبه": 1,
+    "سهشنبه": 1,
+    "چهارشنبه": 2,
+    "پنجشنبه": 3,
+    "پنج شنبه": 3,
+    "جمعه": 4,
+    "شنبه": 5,
+    "یکشنبه": 6,
+}
+
+ROMANIAN_WEEKDAYS: Final[dict[str, int]] = {
+    "luni": 0,
+    "marți": 1,
+    "miercuri": 2,
+    "joi": 3,
+    "vineri": 4,
+    "sâmbătă": 5,
+    "duminică": 6,
+}
+
+RUSSIAN_WEEKDAYS: Final[dict[str, int]] = {
+    "понедельник": 0,
+    "вторник": 1,
+    "среда": 2,
+    "четверг": 3,
+    "пятница": 4,
+    "суббота": 5,
+    "воскресенье": 6,
+}
+
 # Words that may stand before a date without a colon: "مورخہ 4 ستمبر 2023"
 # ("dated"), "بروز جمعہ" ("on Friday"), "Dated 10-06-2021".
 DATE_PREFIX_WORDS: Final[frozenset[str]] = frozenset(
     {"مورخہ", "بتاریخ", "تاریخ", "بروز", "dated", "on", "updated", "published", "posted"}
 )
+
+# Words between the parts of a date: "the 4th of September", "16 de diciembre
+# de 2012" (Spanish, Portuguese).
+DATE_CONNECTORS: Final[frozenset[str]] = frozenset({"of", "de", "del"})
 
 # Relative time: unit word -> unit name (a datetime.timedelta keyword, or
 # "months"/"years", which need calendar arithmetic).

@@ -26,7 +26,7 @@ import unicodedata
 from calendar import monthrange
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
 from typing import Final
 from zoneinfo import ZoneInfo
@@ -55,7 +55,7 @@ MAX_YEAR: Final = 2100
 # can put a real date up to a day after ``now``; more than that is an error.
 FUTURE_SLACK: Final = timedelta(days=1)
 
-_DATEPARSER_LANGUAGES: Final = ["ur", "en"]
+_DATEPARSER_LANGUAGES: Final = ("ur", "en")
 
 
 # --- folding ----------------------------------------------------------------------
@@ -147,8 +147,6 @@ def _alternation(words: Iterable[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
-_MONTHS: Final = {_key(k): v for k, v in {**cal.URDU_MONTHS, **cal.ENGLISH_MONTHS}.items()}
-_WEEKDAYS: Final = {_key(k) for k in {**cal.URDU_WEEKDAYS, **cal.ENGLISH_WEEKDAYS}}
 _UNITS: Final = {
     _key(k): v for k, v in {**cal.URDU_RELATIVE_UNITS, **cal.ENGLISH_RELATIVE_UNITS}.items()
 }
@@ -160,6 +158,33 @@ _YESTERDAY: Final = {_key(w) for w in cal.YESTERDAY_WORDS}
 _AMBIGUOUS_DAYS: Final = {_key(w) for w in cal.AMBIGUOUS_DAY_WORDS}
 
 
+def _keyed(*tables: dict[str, int]) -> dict[str, int]:
+    return {_key(k): v for table in tables for k, v in table.items()}
+
+
+# Always read: the languages pressbot's sources write (Urdu, English, Arabic of
+# every region, Persian) and the European ones seen on syndicated copies.
+_BASE_MONTHS: Final = _keyed(
+    cal.URDU_MONTHS,
+    cal.ENGLISH_MONTHS,
+    cal.ARABIC_MONTHS,
+    cal.PERSIAN_MONTHS,
+    cal.ROMANIAN_MONTHS,
+    cal.RUSSIAN_MONTHS,
+)
+_BASE_WEEKDAYS: Final = frozenset(
+    _keyed(
+        cal.URDU_WEEKDAYS,
+        cal.ENGLISH_WEEKDAYS,
+        cal.ARABIC_WEEKDAYS,
+        cal.PERSIAN_WEEKDAYS,
+        cal.ROMANIAN_WEEKDAYS,
+        cal.RUSSIAN_WEEKDAYS,
+    )
+)
+_JALALI_MONTHS: Final = _keyed(cal.JALALI_MONTHS)
+
+
 # --- patterns ---------------------------------------------------------------------
 # All run on folded text (ASCII digits, plain spaces) with IGNORECASE.  Date parts
 # are separated by spaces, commas (Latin or Urdu), dots, hyphens or slashes, but
@@ -169,20 +194,18 @@ _NOT_AFTER_LETTER: Final = r"(?<![^\W\d_])"
 _NOT_BEFORE_LETTER: Final = r"(?![^\W\d_])"
 _SEP: Final = r"[ ,،.\-/]{0,4}"
 _DAY: Final = r"(?P<day>[0-3]?[0-9])(?![0-9])(?:st|nd|rd|th)?"
-_MON: Final = rf"(?P<mon>{_alternation(_MONTHS)}){_NOT_BEFORE_LETTER}\.?"
+# "16 de diciembre de 2012", "the 4th of September".
+_CONNECTOR: Final = rf"(?:(?:{_alternation(cal.DATE_CONNECTORS)}) )?"
 # "سنہ 2023" ("the year 2023") and "2023ء" (ء abbreviates عیسوی, "AD").
 _YEAR: Final = r"(?:سنہ[ ]*)?(?P<year>[0-9]{4})(?![0-9])(?:[ ]?ء)?"
-_WEEKDAY: Final = (
-    rf"(?:{_NOT_AFTER_LETTER}(?P<weekday>{_alternation(_WEEKDAYS)}){_NOT_BEFORE_LETTER}"
-    r"\.?[ ,،]*)?"
-)
 _DAY_PART_RE: Final = _alternation(_DAY_PARTS)
 _AMPM: Final = rf"[ap]\.?m\.?{_NOT_BEFORE_LETTER}"
 # A clock time after the date: "10:30 AM", "10:30:00+05:00" (ISO, RFC 2822),
-# "5 pm", "شام 5 بجے" ("5 in the evening").
+# "5 pm", "شام 5 بجے" ("5 in the evening").  Fractions of a second may follow a
+# colon as well as a dot: "22:06:08:684Z" is a CMS's broken ISO, still a time.
 _TIME: Final = (
     r"(?:(?:T|[ ,،]+(?:at |بوقت )?)(?:"
-    r"(?P<hour>[0-2]?[0-9]):(?P<minute>[0-5][0-9])(?::(?P<second>[0-5][0-9])(?:\.[0-9]+)?)?"
+    r"(?P<hour>[0-2]?[0-9]):(?P<minute>[0-5][0-9])(?::(?P<second>[0-5][0-9])(?:[.:,][0-9]+)?)?"
     rf"(?:[ ]?(?P<ampm>{_AMPM}))?"
     r"(?:[ ]?(?P<offset>Z(?![^\W\d_])|[+-][0-9]{2}:?[0-9]{2}(?![0-9])))?"
     rf"|(?P<hour2>[01]?[0-9])[ ]?(?P<ampm2>{_AMPM})"
@@ -197,31 +220,151 @@ _ZONE: Final = (
     rf"\)?{_NOT_BEFORE_LETTER})?"
 )
 _SUFFIX: Final = _TIME + _ZONE
+_FLAGS: Final = re.IGNORECASE
 
-_DMY_NAMED: Final = rf"{_WEEKDAY}(?<![0-9]){_DAY}{_SEP}(?:of )?{_MON}{_SEP}{_YEAR}"
-_MDY_NAMED: Final = rf"{_WEEKDAY}{_NOT_AFTER_LETTER}{_MON}{_SEP}{_DAY}{_SEP}{_YEAR}"
+# (?P<ymd>) marks the year-first form: its order is never in doubt.
 _YMD_NUMERIC: Final = (
-    rf"{_WEEKDAY}(?<![0-9.])(?P<year>[0-9]{{4}})(?P<sep>[-/.])(?P<mon>[0-9]{{1,2}})"
+    r"(?P<ymd>)(?<![0-9.])(?P<year>[0-9]{4})(?P<sep>[-/.])(?P<mon>[0-9]{1,2})"
     r"(?P=sep)(?P<day>[0-9]{1,2})(?![0-9])"
 )
 # Day first, as Pakistan writes it; a two-digit year only with - or /, since
-# "3.5.21" is more often a version or a section number than a date.
+# "3.5.21" is more often a version or a section number than a date.  Whether
+# "07/05/2020" is May or July depends on the locale (see _numeric_order).
 _DMY_NUMERIC: Final = (
-    rf"{_WEEKDAY}(?<![0-9.])(?P<day>[0-9]{{1,2}})(?P<sep>[-/.])(?P<mon>[0-9]{{1,2}})"
+    r"(?<![0-9.])(?P<day>[0-9]{1,2})(?P<sep>[-/.])(?P<mon>[0-9]{1,2})"
     r"(?P=sep)(?P<year>[0-9]{4}|[0-9]{2})(?![0-9])(?!(?P=sep)[0-9])"
 )
+# Chinese, Japanese and Korean pages write dates with unit characters.
+_CJK: Final = (
+    r"(?<![0-9])(?P<year>[0-9]{4})[ ]?[年년][ ]?(?P<mon>[0-9]{1,2})[ ]?[月월][ ]?"
+    r"(?P<day>[0-9]{1,2})[ ]?[日일]"
+)
 
-_FLAGS: Final = re.IGNORECASE
-_ABSOLUTE: Final[tuple[re.Pattern[str], ...]] = tuple(
-    re.compile(form + _SUFFIX, _FLAGS)
-    for form in (_DMY_NAMED, _MDY_NAMED, _YMD_NUMERIC, _DMY_NUMERIC)
+
+@dataclass(frozen=True, slots=True)
+class _Grammar:
+    """The month names and date patterns of one reading (a language, or the base)."""
+
+    months: dict[str, int]
+    absolute: tuple[re.Pattern[str], ...]
+    partial: tuple[re.Pattern[str], ...]
+    month_word: re.Pattern[str]
+    # How "07/05/2020" reads: "DMY", "MDY", or None when the locale is unknown
+    # and such a date is refused (a date with a part over 12 reads either way).
+    order: str | None
+
+
+def _make_grammar(months: dict[str, int], weekdays: Iterable[str], order: str | None) -> _Grammar:
+    names = _alternation(months)
+    # One month name, or two naming the same month: "آب/أغسطس", "آب (أغسطس)".
+    mon = (
+        rf"(?P<mon>{names}){_NOT_BEFORE_LETTER}\.?"
+        rf"(?:[ ]?/[ ]?(?P<mon2>{names}){_NOT_BEFORE_LETTER}"
+        rf"|[ ]?\([ ]?(?P<mon3>{names})[ ]?\))?"
+    )
+    weekday = (
+        rf"(?:{_NOT_AFTER_LETTER}(?P<weekday>{_alternation(weekdays)}){_NOT_BEFORE_LETTER}"
+        r"\.?[ ,،]*)?"
+    )
+    jalali = (
+        rf"{weekday}(?<![0-9]){_DAY}{_SEP}(?P<jmon>{_alternation(_JALALI_MONTHS)})"
+        rf"{_NOT_BEFORE_LETTER}{_SEP}(?P<year>1[34][0-9]{{2}})(?![0-9])"
+    )
+    forms = (
+        rf"{weekday}(?<![0-9]){_DAY}{_SEP}{_CONNECTOR}{mon}{_SEP}{_CONNECTOR}{_YEAR}",
+        rf"{weekday}{_NOT_AFTER_LETTER}{mon}{_SEP}{_DAY}{_SEP}{_YEAR}",
+        weekday + _YMD_NUMERIC,
+        weekday + _DMY_NUMERIC,
+        jalali,
+        _CJK,
+    )
+    return _Grammar(
+        months=months,
+        absolute=tuple(re.compile(form + _SUFFIX, _FLAGS) for form in forms),
+        # Day and month without a year ("ISLAMABAD, Sep 4 (APP):"): a dateline
+        # shape, but no date can be made of it without inventing the year.
+        partial=(
+            re.compile(rf"{weekday}(?<![0-9]){_DAY}{_SEP}{mon}", _FLAGS),
+            re.compile(rf"{weekday}{_NOT_AFTER_LETTER}{mon}{_SEP}{_DAY}", _FLAGS),
+        ),
+        month_word=re.compile(rf"{_NOT_AFTER_LETTER}(?:{names}){_NOT_BEFORE_LETTER}", _FLAGS),
+        order=order,
+    )
+
+
+_BASE: Final = _make_grammar(_BASE_MONTHS, _BASE_WEEKDAYS, "DMY")
+
+_MONTH_KEYS: Final = (
+    "january", "february", "march", "april", "may", "june", "july", "august",
+    "september", "october", "november", "december",
+)  # fmt: skip
+_WEEKDAY_KEYS: Final = (
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
 )
-# Day and month without a year ("ISLAMABAD, Sep 4 (APP):"): a dateline shape,
-# but no date can be made of it without inventing the year.
-_PARTIAL: Final[tuple[re.Pattern[str], ...]] = (
-    re.compile(rf"{_WEEKDAY}(?<![0-9]){_DAY}{_SEP}{_MON}", _FLAGS),
-    re.compile(rf"{_WEEKDAY}{_NOT_AFTER_LETTER}{_MON}{_SEP}{_DAY}", _FLAGS),
-)
+_NAME: Final = re.compile(r"[^\W\d_]+(?:[ .][^\W\d_]+)?\.?")
+
+
+def _split_language(language: str) -> tuple[str, str]:
+    parts = language.strip().lower().replace("_", "-").split("-")
+    return parts[0], parts[1] if len(parts) > 1 else ""
+
+
+def _locale_info(base: str) -> dict[str, object]:
+    """dateparser's calendar words for a language, or {} when it has none."""
+    try:
+        from dateparser.languages.loader import default_loader
+
+        info: dict[str, object] = dict(default_loader.get_locale(base).info)
+    except Exception:  # unknown code, or data missing: read the base grammar only
+        return {}
+    return info
+
+
+def _numeric_order(base: str, region: str, info: dict[str, object]) -> str | None:
+    """How an all-number date with day and month both up to 12 reads on a page."""
+    if base in ("", "ur"):
+        return "DMY"  # pressbot's sources: Pakistan writes the day first
+    if base == "en":
+        if not region:
+            return None  # "en" alone may be American or British: refuse
+        return "MDY" if region in ("us", "ph") else "DMY"
+    order = str(info.get("date_order") or "DMY")
+    return "MDY" if order.startswith("M") else "DMY"
+
+
+@lru_cache(maxsize=64)
+def _grammar(language: str | None) -> _Grammar:
+    """The base grammar, extended with the month and weekday names dateparser knows
+    for ``language`` (a page's declared or detected language, "de", "pt-BR")."""
+    if not language:
+        return _BASE
+    base, region = _split_language(language)
+    info = _locale_info(base)
+    months = dict(_BASE_MONTHS)
+    weekdays = set(_BASE_WEEKDAYS)
+    for number, name in enumerate(_MONTH_KEYS, start=1):
+        for word in info.get(name) or ():  # type: ignore[attr-defined]
+            key = _key(str(word)).rstrip(".")
+            # Only words: dateparser lists a few numerals and symbols too.
+            if _NAME.fullmatch(key) and len(key) >= 3 and key not in months:
+                months[key] = number
+    for name in _WEEKDAY_KEYS:
+        for word in info.get(name) or ():  # type: ignore[attr-defined]
+            key = _key(str(word)).rstrip(".")
+            if _NAME.fullmatch(key) and len(key) >= 3:
+                weekdays.add(key)
+    order = _numeric_order(base, region, info)
+    if months == _BASE_MONTHS and weekdays == _BASE_WEEKDAYS and order == _BASE.order:
+        return _BASE
+    return _make_grammar(months, weekdays, order)
+
+
 _RELATIVE: Final = re.compile(
     rf"(?<!\w)(?P<num>[0-9]{{1,3}}|{_alternation(_NUMBER_WORDS)})[ ]*"
     rf"(?P<unit>{_alternation(_UNITS)}){_NOT_BEFORE_LETTER}[ ]*"
@@ -239,9 +382,6 @@ _PREFIX_WORDS: Final = re.compile(
 )
 _EDGE_PUNCT: Final = " \n.,،۔:;؛-–—|[]()"
 _DIGITS: Final = re.compile(r"[0-9]+")
-_MONTH_WORD: Final = re.compile(
-    rf"{_NOT_AFTER_LETTER}(?:{_alternation(_MONTHS)}){_NOT_BEFORE_LETTER}", _FLAGS
-)
 
 
 # --- building datetimes -------------------------------------------------------------
@@ -276,10 +416,42 @@ def _year(text: str, sep: str | None) -> int | None:
     return 1900 + year if year >= 90 else 2000 + year
 
 
-def _month(text: str) -> int | None:
+def _month(text: str, months: dict[str, int] = _BASE_MONTHS) -> int | None:
     if text.isdigit():
         return int(text)
-    return _MONTHS.get(text.lower().rstrip("."))
+    return months.get(text.lower().rstrip("."))
+
+
+# --- the solar Hijri (Jalali) calendar ----------------------------------------------
+# Leap years follow the 33-year cycle, which agrees with the astronomical
+# calendar Iran uses for every year from 1343 to 1472 SH: the years whose
+# remainder by 33 is one of these.
+_JALALI_LEAP_REMAINDERS: Final = frozenset({1, 5, 9, 13, 17, 22, 26, 30})
+# 1 Farvardin 1403 was 20 March 2024 (Nowruz).
+_JALALI_ANCHOR: Final = (1403, date(2024, 3, 20))
+
+
+def _jalali_leap(year: int) -> bool:
+    return year % 33 in _JALALI_LEAP_REMAINDERS
+
+
+def jalali_to_gregorian(year: int, month: int, day: int) -> date | None:
+    """The Gregorian day of a solar Hijri date, or None if there is no such day.
+
+    Months 1-6 have 31 days, 7-11 have 30, Esfand 29 (30 in a leap year)."""
+    if not 1 <= month <= 12 or day < 1:
+        return None
+    length = 31 if month <= 6 else 30 if month <= 11 else (30 if _jalali_leap(year) else 29)
+    if day > length:
+        return None
+    anchor_year, nowruz = _JALALI_ANCHOR
+    offset = 0
+    if year >= anchor_year:
+        offset = sum(366 if _jalali_leap(y) else 365 for y in range(anchor_year, year))
+    else:
+        offset = -sum(366 if _jalali_leap(y) else 365 for y in range(year, anchor_year))
+    offset += (month - 1) * 31 if month <= 7 else 186 + (month - 7) * 30
+    return nowruz + timedelta(days=offset + day - 1)
 
 
 def _hour_for_part(part: str, hour: int) -> int | None:
@@ -354,18 +526,51 @@ def _zone_of(g: dict[str, str | None], default: tzinfo) -> tzinfo | None:
     return default
 
 
-def _build(m: re.Match[str], default_zone: tzinfo) -> datetime | None:
+def _day_month(g: dict[str, str | None], grammar: _Grammar) -> tuple[int, int] | None:
+    """(day, month) of a match, read in the grammar's order; None if unreadable."""
+    month = _month(g["mon"] or "", grammar.months)
+    if month is None:
+        return None
+    for other in (g.get("mon2"), g.get("mon3")):
+        # "آب/أغسطس": both names must be the same month.
+        if other and _month(other, grammar.months) != month:
+            return None
+    day = int(g["day"] or 0)
+    if not g.get("sep") or not (g["mon"] or "").isdigit() or g.get("ymd") is not None:
+        return day, month
+    # An all-number date with the day first by default: "12/08/2021".
+    if month > 12 and day <= 12 and g["sep"] == "/":
+        return month, day  # "12/31/2020" reads one way only
+    if day <= 12 and month <= 12 and day != month and grammar.order != "DMY":
+        if grammar.order is None:
+            return None  # "07/05/2020" on a page of unknown locale: May or July
+        return month, day
+    return day, month
+
+
+def _build(m: re.Match[str], default_zone: tzinfo, grammar: _Grammar = _BASE) -> datetime | None:
     """The datetime an absolute-date match stands for, or None if it is no date."""
     g = m.groupdict()
-    month = _month(g["mon"] or "")
-    year = _year(g["year"] or "", g.get("sep"))
     zone = _zone_of(g, default_zone)
-    if month is None or year is None or zone is None:
+    if zone is None:
         return None
+    if g.get("jmon"):
+        low, high = cal.JALALI_YEARS
+        jyear = int(g["year"] or 0)
+        jmonth = _JALALI_MONTHS.get((g["jmon"] or "").lower())
+        if not low <= jyear <= high or jmonth is None:
+            return None
+        civil = jalali_to_gregorian(jyear, jmonth, int(g["day"] or 0))
+        return None if civil is None else datetime(*civil.timetuple()[:3], tzinfo=zone)
+    year = _year(g["year"] or "", g.get("sep"))
+    day_month = _day_month(g, grammar)
+    if year is None or day_month is None:
+        return None
+    day, month = day_month
     # A time that is present but unusable leaves the date standing, at midnight.
     hour, minute, second = _clock(g) or (0, 0, 0)
     try:
-        return datetime(year, month, int(g["day"] or 0), hour, minute, second, tzinfo=zone)
+        return datetime(year, month, day, hour, minute, second, tzinfo=zone)
     except ValueError:  # 32 جولائی, 31 September, month 13
         return None
 
@@ -407,7 +612,7 @@ def _midnight(now: datetime) -> datetime:
     return now.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-def _visible(value: datetime, text: str) -> bool:
+def _visible(value: datetime, text: str, grammar: _Grammar = _BASE) -> bool:
     """Whether day, month and year of ``value`` are all written in ``text``, so
     that a dateparser answer took nothing from the clock or a default."""
     numbers = _DIGITS.findall(text)
@@ -416,41 +621,60 @@ def _visible(value: datetime, text: str) -> bool:
     )
     day = any(len(n) <= 2 and int(n) == value.day for n in numbers)
     month = any(len(n) <= 2 and int(n) == value.month for n in numbers) or any(
-        _MONTHS.get(w.group().lower()) == value.month for w in _MONTH_WORD.finditer(text)
+        grammar.months.get(w.group().lower()) == value.month
+        for w in grammar.month_word.finditer(text)
     )
     return year and day and month
 
 
-def _worth_asking(text: str) -> bool:
+def _worth_asking(text: str, grammar: _Grammar = _BASE) -> bool:
     """Whether ``text`` could hold a day, a month and a year written separately:
     two numbers and a month name, or three numbers.  Anything less can't pass
     :func:`_visible`, so dateparser is not asked ("11th", "July 2025", "3.5")."""
     numbers = len(_DIGITS.findall(text))
-    return numbers >= 3 or (numbers == 2 and _MONTH_WORD.search(text) is not None)
+    return numbers >= 3 or (numbers == 2 and grammar.month_word.search(text) is not None)
 
 
-def _dateparser(text: str, now: datetime | None, tz: str, zone: tzinfo) -> datetime | None:
+def _languages(language: str | None) -> list[str]:
+    """dateparser's languages for a page: always Urdu and English, and the page's."""
+    langs = list(_DATEPARSER_LANGUAGES)
+    if language:
+        base = _split_language(language)[0]
+        if base not in langs and _locale_info(base):
+            langs.append(base)
+    return langs
+
+
+def _dateparser(
+    text: str, now: datetime | None, tz: str, zone: tzinfo, language: str | None
+) -> datetime | None:
     import dateparser  # imported late: slow to load and only needed for rare shapes
 
     settings: dict[str, object] = {
         "REQUIRE_PARTS": ["day", "month", "year"],
         "PREFER_DAY_OF_MONTH": "first",
-        "DATE_ORDER": "DMY",
+        "DATE_ORDER": "MDY" if _grammar(language).order == "MDY" else "DMY",
         "RETURN_AS_TIMEZONE_AWARE": True,
         "TIMEZONE": tz,
     }
     if now is not None:
         settings["RELATIVE_BASE"] = now
     try:
-        value = dateparser.parse(text, languages=_DATEPARSER_LANGUAGES, settings=settings)
+        value = dateparser.parse(text, languages=_languages(language), settings=settings)
     except Exception:  # a fallback parser's bug must cost one date, not the crawl
         return None
-    if not isinstance(value, datetime) or not _visible(value, text):
+    if not isinstance(value, datetime) or not _visible(value, text, _grammar(language)):
         return None
     return value.astimezone(zone) if value.tzinfo is not None else value.replace(tzinfo=zone)
 
 
-def parse_date(text: str, *, now: datetime | None = None, tz: str = DEFAULT_TZ) -> datetime | None:
+def parse_date(
+    text: str,
+    *,
+    now: datetime | None = None,
+    tz: str = DEFAULT_TZ,
+    language: str | None = None,
+) -> datetime | None:
     """The date ``text`` states, as an aware datetime, or None.
 
     ``text`` is the date, optionally behind a label ("Updated on: 06-Sep-2023")
@@ -458,7 +682,8 @@ def parse_date(text: str, *, now: datetime | None = None, tz: str = DEFAULT_TZ) 
     after it.  Relative dates ("2 گھنٹے پہلے", "5 minutes ago", "آج",
     "گزشتہ روز") resolve against ``now`` and are None without it; "کل" is
     yesterday or tomorrow and is always None.  A naive ``now`` is taken as local
-    time in ``tz``.
+    time in ``tz``.  ``language`` (the page's, "de", "en-US") adds the month names
+    dateparser knows for it and sets how an all-number date reads.
     """
     if not text or not text.strip():
         return None
@@ -468,11 +693,12 @@ def parse_date(text: str, *, now: datetime | None = None, tz: str = DEFAULT_TZ) 
     if not body or body.lower() in _AMBIGUOUS_DAYS:
         return None
 
-    for pattern in _ABSOLUTE:
+    grammar = _grammar(language)
+    for pattern in grammar.absolute:
         m = pattern.fullmatch(body)
         if m:
             # The shape is a date; if its numbers are no date, nothing else is.
-            value = _build(m, zone)
+            value = _build(m, zone, grammar)
             return value if value is not None and _plausible(value, local_now) else None
 
     rel = _RELATIVE.fullmatch(body)
@@ -487,9 +713,9 @@ def parse_date(text: str, *, now: datetime | None = None, tz: str = DEFAULT_TZ) 
             value = today if _key(body) in _TODAY else today - timedelta(days=1)
         return value if value is not None and _plausible(value, local_now) else None
 
-    if not _worth_asking(body):
+    if not _worth_asking(body, grammar):
         return None
-    value = _dateparser(body, local_now, tz, zone)
+    value = _dateparser(body, local_now, tz, zone, language)
     return value if value is not None and _plausible(value, local_now) else None
 
 
@@ -509,6 +735,7 @@ def find_date(
     now: datetime | None = None,
     tz: str = DEFAULT_TZ,
     relative: bool = True,
+    language: str | None = None,
 ) -> tuple[datetime, tuple[int, int]] | None:
     """The first date in ``text`` and its (start, end) span in ``text``, or None.
 
@@ -518,21 +745,23 @@ def find_date(
     they are relative to the article, not to ``now``, so pass ``relative=False``
     for body text.  Invalid or implausible dates are skipped.  Bare "آج"/"today"
     are not searched for: in a sentence they mean the article's day.
+    ``language`` as for :func:`parse_date`.
     """
     if not text:
         return None
     zone = _zone(tz)
     local_now = _local_now(now, zone)
     folded = _fold(text)
-    patterns: tuple[re.Pattern[str], ...] = _ABSOLUTE
+    grammar = _grammar(language)
+    patterns: tuple[re.Pattern[str], ...] = grammar.absolute
     if relative and local_now is not None:
-        patterns = (*_ABSOLUTE, _RELATIVE)
+        patterns = (*grammar.absolute, _RELATIVE)
     for m in _matches(folded.text, patterns):
         if m.re is _RELATIVE:
             assert local_now is not None
             value = _relative(m, local_now)
         else:
-            value = _build(m, zone)
+            value = _build(m, zone, grammar)
         if value is not None and _plausible(value, local_now):
             return value, folded.span(m.start(), m.end())
     return None
@@ -647,7 +876,7 @@ def _date_at(
 ) -> _DateAt | None:
     """A date starting exactly at ``pos``; with ``partial``, also one without a year."""
     best: re.Match[str] | None = None
-    for pattern in _ABSOLUTE:
+    for pattern in _BASE.absolute:
         m = pattern.match(text, pos)
         if m and (best is None or m.end() > best.end()):
             best = m
@@ -656,7 +885,7 @@ def _date_at(
         ok = value is not None and _plausible(value, now)
         return _DateAt(best.end(), value if ok else None, True)
     if partial:
-        for pattern in _PARTIAL:
+        for pattern in _BASE.partial:
             m = pattern.match(text, pos)
             if m:
                 return _DateAt(m.end(), None, False)
