@@ -33,8 +33,8 @@ from pressbot.spiders.sources import SPIDERS
 logger = logging.getLogger(__name__)
 
 # After the time budget, closing may take this long before the run is cut off hard
-# (seconds): in-flight downloads already end at the deadline (DeadlineMiddleware),
-# so only a stuck database write could need it.
+# (seconds): in-flight downloads already end within a second of the deadline
+# (DeadlineMiddleware), so only a stuck database write could need it.
 HARD_STOP_GRACE = 60.0
 
 

@@ -135,6 +135,13 @@ def run_status(
         ("deadletter_write_failed", "record(s) neither stored nor dead-lettered", failed),
         ("article_failed", "article(s) failed (retried next run)", incomplete),
         ("refused", "article(s) refused (robots.txt, off-site, too large)", incomplete),
+        ("cut_by_budget", "download(s) cut by the time budget (fetched next run)", incomplete),
+        (
+            "deferred",
+            "article(s) seen and not stored, waiting for a later try (backoff or the "
+            "server's Retry-After)",
+            incomplete,
+        ),
         ("walks_cut", "listing walk(s) cut short (resumed next run)", incomplete),
         ("listing_errors", "listing page(s) failed", incomplete),
         ("feed_errors", "feed(s) failed", incomplete),

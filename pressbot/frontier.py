@@ -47,6 +47,8 @@ from pressbot.db.models import FrontierRow, ListingWalkRow
 logger = logging.getLogger(__name__)
 
 PENDING, FAILED, GAVE_UP, DROPPED = "pending", "failed", "gave_up", "dropped"
+# Tries of a page the site says is gone (404, 410): this run's and the next run's.
+GONE_TRIES = 2
 # Longest wait between two tries of a failed page, whatever the backoff says.
 MAX_BACKOFF = timedelta(days=7)
 _CHUNK = 500
@@ -183,14 +185,23 @@ class Frontier:
             self.entries[k] = Entry(k, u, PENDING, 0, now)
 
     def failed(
-        self, key: str, url: str, reason: str, *, not_before: datetime | None = None
+        self,
+        key: str,
+        url: str,
+        reason: str,
+        *,
+        not_before: datetime | None = None,
+        gone: bool = False,
     ) -> Entry:
-        """A try of the page failed; it waits for its next try or is given up."""
+        """A try of the page failed; it waits for its next try or is given up.
+        ``gone``: the site says the page does not exist (404/410): given up after
+        :data:`GONE_TRIES` tries."""
         now = _now()
         entry = self.entries.get(key) or Entry(key, url, PENDING, 0, now)
         entry.tries += 1
         entry.last_error = reason[:500]
-        if entry.tries >= self.policy.max_tries:
+        limit = min(self.policy.max_tries, GONE_TRIES) if gone else self.policy.max_tries
+        if entry.tries >= limit:
             entry.state = GAVE_UP
             entry.next_try_at = None
             self.gave_up.append(entry)

@@ -183,6 +183,8 @@ class DeadlineMiddleware:
         cap = max(MIN_TIMEOUT, left + DEADLINE_GRACE)
         if current is None or current > cap:
             request.meta["download_timeout"] = cap
+            # The budget, not the site, will have ended this download if it times out.
+            request.meta["pressbot_cut_by_budget"] = True
 
 
 class BudgetAddon:

@@ -88,6 +88,14 @@ def refusal_reason(failure: Failure) -> str | None:
     return "refused"
 
 
+def _gone(failure: Failure) -> bool:
+    """404 Not Found / 410 Gone: the page is (said to be) removed. Tried once more at
+    the next run -- a page can 404 for a moment while a CMS republishes it -- then
+    given up, rather than retried with backoff for days."""
+    exc = failure.value
+    return isinstance(exc, HttpError) and exc.response.status in (404, 410)
+
+
 def retry_after(failure: Failure, now: datetime) -> datetime | None:
     """The time a 429/503 answer asked us to come back, if it said."""
     exc = failure.value
@@ -661,19 +669,36 @@ class SourceSpider(scrapy.Spider):
             if self.frontier is not None:
                 self.frontier.dropped(key, request.url, f"refused ({refusal}): {failure.value}")
             return
+        reason = failure_reason(failure)
+        if reason == "timeout" and request.meta.get("pressbot_cut_by_budget"):
+            # The run's time budget ended the download: the page stays pending (no
+            # try counted against it) and the next run fetches it first.
+            self._count("cut_by_budget")
+            logger.info("%s: %s cut by the time budget", self.source.key, request.url)
+            return
         now = datetime.now(UTC)
         self._article_failed_key(
-            key, request.url, failure_reason(failure), not_before=retry_after(failure, now)
+            key,
+            request.url,
+            reason,
+            not_before=retry_after(failure, now),
+            gone=_gone(failure),
         )
 
     def _article_failed_key(
-        self, key: str, url: str, reason: str, *, not_before: datetime | None = None
+        self,
+        key: str,
+        url: str,
+        reason: str,
+        *,
+        not_before: datetime | None = None,
+        gone: bool = False,
     ) -> None:
         self._count("article_failed")
         logger.warning("%s: %s failed: %s", self.source.key, url, reason)
         if self.frontier is None:
             return
-        entry = self.frontier.failed(key, url, reason, not_before=not_before)
+        entry = self.frontier.failed(key, url, reason, not_before=not_before, gone=gone)
         if entry.state == GAVE_UP:
             self._count("gave_up")
 
