@@ -44,7 +44,8 @@ from pressbot.extract.structured import Structured, read_structured
 from pressbot.items import Record, Related
 from pressbot.sources import Hints, Source, all_sources, for_url
 from pressbot.text.dates import parse_date
-from pressbot.text.urdu import detect_language, normalize_display, urdu_ratio
+from pressbot.text.language import detect_language
+from pressbot.text.urdu import normalize_display, urdu_ratio
 from pressbot.urls import canonical_url, same_site
 
 __all__ = ["extract_html", "extract_text"]
