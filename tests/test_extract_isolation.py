@@ -35,7 +35,6 @@ BAD_LINKS = [
 ]
 
 
-@pytest.mark.xfail(strict=True, reason="aborts the page before per-field isolation")
 @pytest.mark.parametrize("link", BAD_LINKS, ids=range(len(BAD_LINKS)))
 def test_malformed_links_do_not_cost_the_record(link: str) -> None:
     rec = extract_html(_page(body=link), "https://example.pk/a", fetched_at=NOW)
@@ -45,7 +44,6 @@ def test_malformed_links_do_not_cost_the_record(link: str) -> None:
         assert related.url is None or related.url.startswith("http")
 
 
-@pytest.mark.xfail(strict=True, reason="aborts the page before per-field isolation")
 def test_malformed_canonical_keeps_the_fetched_url() -> None:
     head = '<link rel="canonical" href="http://[::1">'
     rec = extract_html(_page(head=head), "https://example.pk/b?utm_source=x", fetched_at=NOW)

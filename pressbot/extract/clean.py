@@ -4,16 +4,37 @@ It removes boilerplate lines (phrase lists in :mod:`pressbot.lexicon.phrases`),
 turns labelled lines into fields, splits teasers and appended articles out of
 the body, picks Urdu and English titles from the head of a text, and reads the
 dateline of the first paragraph.
+
+Phrase lists are matched on keys (:func:`line_key`: letter forms, digits,
+diacritics and case folded), so a windows-1256 page that writes "شيئر کريں" with
+Arabic yeh is caught like one written in Urdu forms; labels and teaser markers
+are matched by patterns that accept every such spelling
+(:func:`pressbot.text.urdu.phrase_pattern`), so the value after them is cut from
+the line as the page wrote it.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 
+from pressbot.extract.limits import (
+    BODY_MIN,
+    DATE_LINE_MAX,
+    HEADLINE_MIN_WORDS,
+    LABEL_MAX_LINE,
+    LATIN_LINE_MAX_SHARE,
+    PATTERN_LINE_MAX,
+    SECTION_NAME_MAX_CHARS,
+    SECTION_NAME_MAX_WORDS,
+    SHARE_BAR_MAX_WORDS,
+    TEASER_MIN_WORDS,
+    TITLE_MAX,
+)
 from pressbot.items import Related
 from pressbot.lexicon.phrases import (
     BOILERPLATE_LINES,
@@ -24,45 +45,49 @@ from pressbot.lexicon.phrases import (
     TRUNCATION_PATTERNS,
 )
 from pressbot.text.dates import find_date, parse_dateline
-from pressbot.text.urdu import urdu_ratio
+from pressbot.text.urdu import fold, phrase_pattern, urdu_ratio
 
 _STRIP = " \t\u00a0:：-–—|•·»«›‹>*#.\u06d4\u060c←→⟵⟶"
 _SPACES = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=16384)
+def line_key(line: str) -> str:
+    """A comparison key for phrase-list look-ups: letter forms, digits, diacritics
+    and case folded (:func:`pressbot.text.urdu.fold`), compatibility characters
+    made plain, whitespace collapsed, punctuation and arrows at the ends stripped."""
+    return fold(unicodedata.normalize("NFKC", line)).casefold().strip(_STRIP).strip()
+
+
+def _alternation(phrases: Iterable[str]) -> str:
+    """Phrases as one regex alternation, each matching any spelling with its key,
+    longest first (so "یہ بھی پڑھیں" is tried before "پڑھیں")."""
+    keys = sorted({line_key(p) for p in phrases}, key=len, reverse=True)
+    return "|".join(phrase_pattern(k) for k in keys)
+
+
 _BOILER_RE = re.compile("|".join(f"(?:{p})" for p in BOILERPLATE_PATTERNS), re.IGNORECASE)
-_BOILER_SET = frozenset(p for phrases in BOILERPLATE_LINES.values() for p in phrases)
+_BOILER_SET = frozenset(line_key(p) for phrases in BOILERPLATE_LINES.values() for p in phrases)
 _TRUNCATED = re.compile("|".join(TRUNCATION_PATTERNS))
 _LABEL_RE = re.compile(
     r"^\s*(?P<label>"
-    + "|".join(
-        re.escape(lab)
-        for lab in sorted({x for v in LABELS.values() for x in v}, key=len, reverse=True)
-    )
+    + _alternation(x for v in LABELS.values() for x in v)
     + r")\s*[:：]\s*(?P<value>.*)$",
     re.IGNORECASE,
 )
-_LABEL_FIELD = {lab: fld for fld, labs in LABELS.items() for lab in labs}
+_LABEL_FIELD = {line_key(lab): fld for fld, labs in LABELS.items() for lab in labs}
 _TEASER_RE = re.compile(
-    r"^\s*(?P<marker>"
-    + "|".join(re.escape(m) for m in sorted(TEASER_MARKERS, key=len, reverse=True))
-    + r")\s*[:：]\s*(?P<rest>.*)$",
+    r"^\s*(?P<marker>" + _alternation(TEASER_MARKERS) + r")\s*[:：]\s*(?P<rest>.*)$",
     re.IGNORECASE,
 )
+_SHARE_TOKENS = frozenset(line_key(t) for t in SHARE_TOKENS)
 _WORD = re.compile(r"\w+")
 _BYLINE_SPLIT = re.compile(r"\s[|•·]\s")
 _ENDS_IN_NUMBER = re.compile(r"[\d٠-٩۰-۹]\s*$")
 _CREDIT = re.compile(r"[(\[]\s*([^()\[\]\d]{2,30}?)\s*[)\]]\s*[۔.]?")
 _SENTENCE_END = re.compile(r"[۔.؟?!”\"'’)\]]\s*$")
-# Paragraphs at least this long are body text, not headings (characters).
-BODY_MIN = 100
-# "by" alone is a label only on short lines; a sentence "by the way: ..." is text.
-_LABEL_MAX_LINE = 160
-
-
-@lru_cache(maxsize=4096)
-def line_key(line: str) -> str:
-    """A comparison key for boilerplate look-ups."""
-    text = unicodedata.normalize("NFKC", line).casefold()
-    return _SPACES.sub(" ", text).strip(_STRIP).strip()
+# "تاریخ: ..." that holds no date is a sentence about history, not a label.
+_SENTENCE_LABELS = frozenset(line_key(x) for x in ("تاریخ", "date"))
 
 
 def is_boilerplate(line: str, slogans: frozenset[str] = frozenset()) -> bool:
@@ -71,14 +96,16 @@ def is_boilerplate(line: str, slogans: frozenset[str] = frozenset()) -> bool:
         return True
     if key in _BOILER_SET or key in slogans:
         return True
-    if len(key) <= 200 and _BOILER_RE.fullmatch(key):
+    if len(key) <= PATTERN_LINE_MAX and _BOILER_RE.fullmatch(key):
         return True
     words = _WORD.findall(key)
-    return bool(words) and len(words) <= 8 and all(w in SHARE_TOKENS for w in words)
+    return (
+        bool(words) and len(words) <= SHARE_BAR_MAX_WORDS and all(w in _SHARE_TOKENS for w in words)
+    )
 
 
 def is_latin(line: str) -> bool:
-    return urdu_ratio(line) < 0.2 and bool(re.search(r"[A-Za-z]", line))
+    return urdu_ratio(line) < LATIN_LINE_MAX_SHARE and bool(re.search(r"[A-Za-z]", line))
 
 
 @dataclass
@@ -152,7 +179,7 @@ def _split_appended(lines: list[str], opts: CleanOptions) -> tuple[list[str], li
 def split_teaser(text: str) -> tuple[str, str] | None:
     """("یہ بھی پڑھیں", title) for an inline teaser line, else None."""
     m = _TEASER_RE.match(text)
-    if m is None or len(m.group("rest").split()) < 3:
+    if m is None or len(m.group("rest").split()) < TEASER_MIN_WORDS:
         return None
     return m.group("marker"), m.group("rest").strip()
 
@@ -184,7 +211,7 @@ def _related(
     dom_title, dom_url = teasers.pop(0) if teasers else (None, None)
     if dom_title and _same_text(lines[0], dom_title):
         lines = lines[1:]
-    elif dom_title is None and len(lines[0]) < BODY_MIN * 2:
+    elif dom_title is None and len(lines[0]) < TITLE_MAX:
         dom_title, lines = lines[0], lines[1:]
     title = dom_title or ""
     url = dom_url or opts.links.get(line_key(title))
@@ -194,19 +221,17 @@ def _related(
 def _take_label(line: str, out: Cleaned, opts: CleanOptions) -> bool:
     """Store a labelled line's value; True if the line was a label line."""
     m = _LABEL_RE.match(line)
-    if not m or len(line) > _LABEL_MAX_LINE:
+    if not m or len(line) > LABEL_MAX_LINE:
         return False
-    label = m.group("label").casefold()
+    label = line_key(m.group("label"))
     value = m.group("value").strip()
-    fld = _LABEL_FIELD.get(label) or next(
-        f for lab, f in _LABEL_FIELD.items() if lab.casefold() == label
-    )
+    fld = _LABEL_FIELD[label]
     if fld in ("published_at", "updated_at"):
         # "25 مئی 2025 | 08:40 PM": date and time in one stamp, split by a bar.
         found = find_date(_BYLINE_SPLIT.sub(" ", value), now=opts.now, tz=opts.tz)
         if found is None:
             # "تاریخ: ..." that is no date is a sentence about history, not a label.
-            if fld == "published_at" and label in ("تاریخ", "date"):
+            if fld == "published_at" and label in _SENTENCE_LABELS:
                 return False
             out.unparsed[fld] = value
         elif getattr(out, fld) is None:
@@ -239,7 +264,11 @@ def read_head(lines: list[str], opts: CleanOptions) -> Cleaned:
             continue
         # Headlines are sentences: five words or more, not ending in a number
         # (banners like "Helpline: 1166", section names, counters are not).
-        if len(line) >= BODY_MIN * 2 or len(line.split()) < 5 or _ENDS_IN_NUMBER.search(line):
+        if (
+            len(line) >= TITLE_MAX
+            or len(line.split()) < HEADLINE_MIN_WORDS
+            or _ENDS_IN_NUMBER.search(line)
+        ):
             continue
         if any(_same_text(line, t) for t in opts.known_titles):
             continue
@@ -255,14 +284,14 @@ def scan_labels(lines: list[str], opts: CleanOptions) -> Cleaned:
     out = Cleaned()
     for line in lines:
         m = _LABEL_RE.match(line)
-        if m and _LABEL_FIELD.get(m.group("label").casefold()) in ("published_at", "updated_at"):
+        if m and _LABEL_FIELD[line_key(m.group("label"))] in ("published_at", "updated_at"):
             _take_label(line, out, opts)
     return out
 
 
 def _take_date_line(line: str, out: Cleaned, opts: CleanOptions, *, relative: bool = False) -> bool:
     """A line that is only a date ("September 12, 2023") is the page's date stamp."""
-    if len(line) > 60:
+    if len(line) > DATE_LINE_MAX:
         return False
     found = find_date(line, now=opts.now, tz=opts.tz, relative=relative)
     if found is None:
@@ -301,8 +330,8 @@ def clean_lines(lines: list[str], opts: CleanOptions) -> Cleaned:
     # The head: short lines before the first paragraph are titles, one Urdu and
     # one English at most; a slot already filled from structured data stays.
     out.title, out.title_en = opts.title, opts.title_en
-    while len(body) > 1 and len(body[0]) < BODY_MIN * 2 and parse_dateline(body[0]) is None:
-        if len(body[0].split()) < 3 and len(body[0]) < 20:
+    while len(body) > 1 and len(body[0]) < TITLE_MAX and parse_dateline(body[0]) is None:
+        if len(body[0].split()) < SECTION_NAME_MAX_WORDS and len(body[0]) < SECTION_NAME_MAX_CHARS:
             body.pop(0)  # a section or breadcrumb name ("صحت", "خبر") above the headline
             continue
         slot = "title_en" if opts.bilingual and is_latin(body[0]) else "title"
@@ -324,13 +353,13 @@ def clean_lines(lines: list[str], opts: CleanOptions) -> Cleaned:
         body.pop()
 
     out.body = body
-    out.is_excerpt = looks_cut_off(out)
+    out.is_excerpt = looks_cut_off(out.body, out.agency, out.related)
     return out
 
 
-def looks_cut_off(c: Cleaned) -> bool:
+def looks_cut_off(body: list[str], agency: str | None, related: list[Related]) -> bool:
     """An excerpt stops mid-sentence and names where the rest is (an agency or source
     label, or a link to the full story)."""
-    last = c.body[-1] if c.body else ""
+    last = body[-1] if body else ""
     stops_short = bool(_TRUNCATED.search(last)) or not _SENTENCE_END.search(last)
-    return bool(last) and bool(c.agency or c.related) and stops_short
+    return bool(last) and bool(agency or related) and stops_short

@@ -11,10 +11,22 @@ from lxml import etree
 from lxml.html import HtmlElement, document_fromstring
 
 from pressbot.decode import decode_html
+from pressbot.extract.limits import (
+    BODY_MIN,
+    CLIMB_MAX_EXTRA,
+    CLIMB_MAX_LINK_SHARE,
+    FALLBACK_BELOW,
+    HEAD_ABOVE,
+    HEAD_LINE_MAX,
+    HEAD_ZONE,
+    MARKER_MAX,
+    MAX_HTML_BYTES,
+    PARA_MIN,
+    PROSE_CELL_MIN,
+    PRUNE_MAX_SHARE,
+    TEASER_LINE_MAX,
+)
 from pressbot.sources import Hints
-
-# Largest page we parse; bigger ones are not press releases (and would stall a worker).
-MAX_HTML_BYTES = 8 * 1024 * 1024
 
 
 # Removed on every site before extraction: comment forms and threads (WordPress themes
@@ -37,9 +49,6 @@ _GENERIC_PRUNE = (
         )
     ) + "]",
 )  # fmt: skip
-# A pruning rule that would remove more than this share of the page's text is
-# wrong for this page (a theme that wraps the article in one of those classes).
-_PRUNE_MAX_SHARE = 0.5
 
 _BLOCK_TAGS = frozenset(
     {
@@ -48,8 +57,6 @@ _BLOCK_TAGS = frozenset(
         "dd", "dt", "figcaption",
     }
 )  # fmt: skip
-# Below this many characters of main text, trafilatura is taken to have missed it.
-FALLBACK_BELOW = 200
 
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
@@ -72,24 +79,20 @@ def parse_html(html: str | bytes) -> HtmlElement:
         raise ValueError(f"no HTML to parse ({exc})") from exc
 
 
-def _xpaths(exprs: tuple[str, ...]) -> list[etree.XPath]:
-    return [etree.XPath(e) for e in exprs]
-
-
-_GENERIC = _xpaths(_GENERIC_PRUNE)
+_GENERIC = tuple(etree.XPath(e) for e in _GENERIC_PRUNE)
 
 
 def prune(tree: HtmlElement, hints: Hints) -> HtmlElement:
     """A copy of ``tree`` without the subtrees that are never article text."""
     tree = copy.deepcopy(tree)
     total = len(tree.text_content()) or 1
-    for xp in [*_GENERIC, *_xpaths(hints.prune)]:
+    for xp in (*_GENERIC, *hints.prune_xpaths):
         for el in xp(tree):
             if not isinstance(el, HtmlElement) or el.getparent() is None:
                 continue
             if (
                 el.tag not in ("script", "style")
-                and len(el.text_content()) > _PRUNE_MAX_SHARE * total
+                and len(el.text_content()) > PRUNE_MAX_SHARE * total
             ):
                 continue
             el.drop_tree()
@@ -139,14 +142,6 @@ def _link_len(el: HtmlElement) -> int:
     return sum(len(" ".join(a.text_content().split())) for a in el.iter("a"))
 
 
-# Paragraph-like blocks at least this long (characters) are article text candidates.
-_PARA_MIN = 80
-# Climbing from the article's paragraphs to their container, a parent may add at most
-# this much text (titles, date lines, captions) and only little of it in links.
-_CLIMB_MAX_EXTRA = 600
-_CLIMB_MAX_LINK_SHARE = 0.35
-
-
 def content_root(tree: HtmlElement) -> HtmlElement:
     """The element holding the article on layouts trafilatura reads badly (nested
     tables): the parent of the most paragraph text, widened while the widening
@@ -158,7 +153,7 @@ def content_root(tree: HtmlElement) -> HtmlElement:
         )
         if el.tag == "p":
             own = _text_len(el)
-        if own < _PARA_MIN or _link_len(el) > _CLIMB_MAX_LINK_SHARE * max(own, 1):
+        if own < PARA_MIN or _link_len(el) > CLIMB_MAX_LINK_SHARE * max(own, 1):
             continue
         parent = el.getparent() if el.tag == "p" else el
         if parent is not None:
@@ -173,7 +168,7 @@ def content_root(tree: HtmlElement) -> HtmlElement:
             return root
         extra = _text_len(parent) - _text_len(root)
         extra_links = _link_len(parent) - _link_len(root)
-        if extra > _CLIMB_MAX_EXTRA or extra_links > _CLIMB_MAX_LINK_SHARE * max(extra, 1):
+        if extra > CLIMB_MAX_EXTRA or extra_links > CLIMB_MAX_LINK_SHARE * max(extra, 1):
             return root
         root = parent
 
@@ -181,8 +176,8 @@ def content_root(tree: HtmlElement) -> HtmlElement:
 def main_lines(pruned: HtmlElement, hints: Hints) -> list[str]:
     """Candidate lines of the main text of a pruned page (:func:`prune`),
     boilerplate lines not yet removed."""
-    if hints.body:
-        found = pruned.xpath(hints.body)
+    if hints.body_xpath is not None:
+        found = [el for el in hints.body_xpath(pruned) if isinstance(el, HtmlElement)]
         if found:
             # The site's declared article container: its blocks, in order.
             return block_text(found[0])
@@ -198,7 +193,11 @@ def main_lines(pruned: HtmlElement, hints: Hints) -> list[str]:
     # Prose that trafilatura found inside table cells (long cells; data tables such
     # as standings or rates have short ones).
     in_tables = sum(
-        len(cell) for ln in raw if ln.startswith("|") for cell in _cells(ln) if len(cell) >= 200
+        len(cell)
+        for ln in raw
+        if ln.startswith("|")
+        for cell in _cells(ln)
+        if len(cell) >= PROSE_CELL_MIN
     )
     total = sum(len(ln) for ln in raw)
     # On table layouts trafilatura flattens each cell into one line (title and
@@ -236,7 +235,7 @@ def teaser_titles(
     out: list[tuple[str, str | None]] = []
     for el in tree.iter("p", "div", "span", "strong", "b", "h2", "h3", "h4"):
         text = " ".join(el.text_content().split())
-        if not text or len(text) > 30 or not is_marker(text):
+        if not text or len(text) > MARKER_MAX or not is_marker(text):
             continue
         if el.getparent() is not None and is_marker(
             " ".join(el.getparent().text_content().split())
@@ -250,19 +249,11 @@ def teaser_titles(
     return out
 
 
-# How many page lines above the main text may hold its headline and date stamp.
-HEAD_ZONE = 12
-
-
 def _find(page: list[str], line: str, start: int = 0) -> int | None:
     from pressbot.extract.clean import line_key
 
     key = line_key(line)[:40]
     return next((i for i in range(start, len(page)) if line_key(page[i]).startswith(key)), None)
-
-
-# At most this many page lines directly above the main text are read as its head.
-HEAD_ABOVE = 4
 
 
 def around_start(
@@ -275,7 +266,7 @@ def around_start(
         return [], []
     # Anchor on the first paragraph (unambiguous), then step back to the text's first
     # line: a short first line ("سکھر") also occurs in menus further up the page.
-    para = next((ln for ln in lines if len(ln) >= 100), lines[0])
+    para = next((ln for ln in lines if len(ln) >= BODY_MIN), lines[0])
     end = _find(page, para)
     if end is None:
         return [], []
@@ -288,10 +279,10 @@ def around_start(
     inside = set(lines)
     above: list[str] = []
     for line in reversed(page[max(0, first - HEAD_ZONE) : first]):
-        if is_junk(line) or len(line) > 300 or len(above) == HEAD_ABOVE:
+        if is_junk(line) or len(line) > HEAD_LINE_MAX or len(above) == HEAD_ABOVE:
             break
         above.insert(0, line)
-    between = [ln for ln in page[first:end] if ln not in inside and len(ln) <= 300]
+    between = [ln for ln in page[first:end] if ln not in inside and len(ln) <= HEAD_LINE_MAX]
     return above, between
 
 
@@ -319,7 +310,7 @@ def widen_to(pruned: HtmlElement, marker: str) -> list[str] | None:
             return None
         lines = block_text(container)
         at = next((i for i, ln in enumerate(lines) if line_key(ln) == line_key(marker)), 0)
-        if any(len(ln) >= 80 for ln in lines[:at]):
+        if any(len(ln) >= PARA_MIN for ln in lines[:at]):
             return lines
     return None
 
@@ -331,13 +322,13 @@ def inline_teasers(
     (beside its paragraphs), which text extraction may drop as link-heavy."""
     from pressbot.extract.clean import line_key
 
-    starts = [line_key(ln)[:30] for ln in lines if len(ln) >= 80]
+    starts = [line_key(ln)[:30] for ln in lines if len(ln) >= PARA_MIN]
     out: list[tuple[str, str | None]] = []
     for el in tree.iter("p", "div", "li"):
         if any(isinstance(d.tag, str) and d.tag in _BLOCK_TAGS for d in el.iterdescendants()):
             continue  # a box holding paragraphs (an appended article), not one teaser line
         text = " ".join(el.text_content().split())
-        found = split(text) if len(text) < 300 else None
+        found = split(text) if len(text) < TEASER_LINE_MAX else None
         parent = el.getparent()
         if found is None or parent is None:
             continue
