@@ -1,6 +1,7 @@
 """Page shapes from issue 9, one small synthetic page each (tests/fixtures/shapes/).
 
-Written before the fixes, from the shapes the issue names, not from any one site:
+Written before the fixes (39 of the 61 checks failed then), from the shapes the
+issue names, not from any one site:
 Arabic and Persian pages whose letters must come back as published, an Arabic
 quotation inside an Urdu story, legacy table layouts whose page-type header sits
 above the bold headline, windows-1256 pages that spell phrase-list words with
@@ -43,41 +44,8 @@ CHECKS = (
     "as_published",
 )
 
-# Checks that failed when these pages were written (before the fixes); each fix
-# takes its checks off this list, and strict xfail keeps the list honest.
-FAILING_BEFORE_FIX: frozenset[str] = frozenset(
-    {
-        "01_ar_news-body_first",
-        "01_ar_news-body_last",
-        "01_ar_news-must_not_contain",
-        "02_ur_arabic_quote-body_first",
-        "02_ur_arabic_quote-body_last",
-        "02_ur_arabic_quote-body_contains",
-        "02_ur_arabic_quote-must_not_contain",
-        "02_ur_arabic_quote-as_published",
-        "03_fa_news-body_contains",
-        "03_fa_news-as_published",
-        "04_en_follow_latest-body_first",
-        "04_en_follow_latest-body_last",
-        "04_en_follow_latest-must_not_contain",
-        "05_legacy_table_cp1256-title_en",
-        "06_legacy_table_press_release-title",
-        "06_legacy_table_press_release-body_first",
-        "06_legacy_table_press_release-must_not_contain",
-        "08_ur_columnists_sidebar-body_last",
-        "08_ur_columnists_sidebar-must_not_contain",
-    }
-)
-
 CASES = [
-    pytest.param(
-        page,
-        check,
-        id=f"{page.removesuffix('.html')}-{check}",
-        marks=[pytest.mark.xfail(strict=True)]
-        if f"{page.removesuffix('.html')}-{check}" in FAILING_BEFORE_FIX
-        else [],
-    )
+    pytest.param(page, check, id=f"{page.removesuffix('.html')}-{check}")
     for page in sorted(EXPECTED)
     for check in CHECKS
     if check in EXPECTED[page] or check == "as_published"

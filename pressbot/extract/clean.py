@@ -32,19 +32,32 @@ from pressbot.extract.limits import (
     SECTION_NAME_MAX_CHARS,
     SECTION_NAME_MAX_WORDS,
     SHARE_BAR_MAX_WORDS,
+    TEASER_LIST_MIN,
     TEASER_MIN_WORDS,
     TITLE_MAX,
 )
 from pressbot.items import Related
 from pressbot.lexicon.phrases import (
+    BARE_DATE_LABELS,
     BOILERPLATE_LINES,
     BOILERPLATE_PATTERNS,
+    CHANNEL_WORDS,
+    COMMENT_POLICY_MAX,
+    COMMENT_POLICY_WORDS,
+    COMMENT_WORDS,
+    FOLLOW_LINE_MAX,
+    FOLLOW_VERBS,
     LABELS,
+    PAGE_TYPE_HEADERS,
+    PAGE_TYPE_SUFFIX,
     SHARE_TOKENS,
+    SOCIAL_NETWORKS,
+    TEASER_HEADINGS,
     TEASER_MARKERS,
     TRUNCATION_PATTERNS,
 )
 from pressbot.text.dates import find_date, parse_dateline
+from pressbot.text.letters import PHRASE_ALEF
 from pressbot.text.urdu import fold, phrase_pattern, urdu_ratio
 
 _STRIP = " \t\u00a0:：-–—|•·»«›‹>*#.\u06d4\u060c←→⟵⟶"
@@ -56,7 +69,8 @@ def line_key(line: str) -> str:
     """A comparison key for phrase-list look-ups: letter forms, digits, diacritics
     and case folded (:func:`pressbot.text.urdu.fold`), compatibility characters
     made plain, whitespace collapsed, punctuation and arrows at the ends stripped."""
-    return fold(unicodedata.normalize("NFKC", line)).casefold().strip(_STRIP).strip()
+    text = fold(unicodedata.normalize("NFKC", line)).translate(PHRASE_ALEF)
+    return text.casefold().strip(_STRIP).strip()
 
 
 def _alternation(phrases: Iterable[str]) -> str:
@@ -81,6 +95,72 @@ _TEASER_RE = re.compile(
     re.IGNORECASE,
 )
 _SHARE_TOKENS = frozenset(line_key(t) for t in SHARE_TOKENS)
+
+
+def _words_re(phrases: Iterable[str], prefix: str = "") -> re.Pattern[str]:
+    """Any of ``phrases`` (keyed) as whole words in a key; ``prefix`` is an optional
+    proclitic (Arabic و "and", ب "with" ... join the next word)."""
+    keys = sorted({line_key(p) for p in phrases}, key=len, reverse=True)
+    alternation = "|".join(re.escape(k) for k in keys)
+    return re.compile(rf"(?<![^\W\d_])(?:{prefix})?(?:{alternation})(?![^\W\d_])")
+
+
+_PAGE_TYPE_RE = re.compile(
+    "(?:" + "|".join(re.escape(line_key(h)) for h in PAGE_TYPE_HEADERS) + ")" + PAGE_TYPE_SUFFIX
+)
+_TITLE_SEPARATORS = re.compile(r"\s+[|\-–—»:]\s+")
+_PROCLITIC = "[وفبل]|ال|وال|بال|لل"
+_COMMENT_RE = _words_re(COMMENT_WORDS, _PROCLITIC)
+_POLICY_RE = re.compile("|".join(re.escape(line_key(w)) for w in COMMENT_POLICY_WORDS))
+_NETWORK_RE = _words_re(SOCIAL_NETWORKS, "[وب]")
+_CHANNEL_RE = _words_re(CHANNEL_WORDS, _PROCLITIC)
+# English: "Follow X on …" at the start, or "follow us" / "join our" anywhere; Urdu:
+# "… فالو کریں"; Arabic imperatives ("تابعونا") are follow lines anywhere.
+_FOLLOW_RE = re.compile(
+    r"^(?:follow|join|subscribe|like|connect|stay connected)\b"
+    r"|\b(?:follow|join|like|subscribe to|connect with)\s+(?:us|our)\b"
+    r"|(?:" + "|".join(re.escape(line_key(v)) for v in FOLLOW_VERBS if not v.isascii()) + ")"
+)
+_TEASER_HEADINGS = frozenset(line_key(h) for h in TEASER_HEADINGS)
+_BARE_LABEL_RE = re.compile(
+    r"^\s*(?P<label>" + _alternation(BARE_DATE_LABELS) + r")\s+(?P<value>[^:：\s].*)$",
+    re.IGNORECASE,
+)
+_STARTS_WITH_DIGIT = re.compile(r"^\W{0,3}[0-9٠-٩۰-۹]")
+
+
+def is_page_header(line: str) -> bool:
+    """A page-type header ("پریس ریلیز", "Press Release No. 12", "HANDOUT"), alone or
+    beside a site's name ("ضلعی پولیس مردان - پریس ریلیز"): above the headline on
+    government templates, never the headline."""
+    if _PAGE_TYPE_RE.fullmatch(line_key(line)):
+        return True
+    parts = [p for p in _TITLE_SEPARATORS.split(line) if p.strip()]
+    return (
+        len(parts) > 1
+        and any(_PAGE_TYPE_RE.fullmatch(line_key(p)) for p in parts)
+        and all(len(p.split()) < HEADLINE_MIN_WORDS for p in parts)
+    )
+
+
+def _is_comment_policy(key: str) -> bool:
+    """A comment-policy notice: a comment word and a policy word in a short line."""
+    return (
+        len(key) <= COMMENT_POLICY_MAX
+        and _COMMENT_RE.search(key) is not None
+        and _POLICY_RE.search(key) is not None
+    )
+
+
+def _is_follow_line(key: str) -> bool:
+    """ "Follow <paper> on Twitter and Instagram", "ہمیں فیس بک اور ٹویٹر پر فالو کریں",
+    "تابعونا على فيسبوك وتويتر": a follow verb with two networks, or one and a channel."""
+    if len(key) > FOLLOW_LINE_MAX or _FOLLOW_RE.search(key) is None:
+        return False
+    networks = len(_NETWORK_RE.findall(key))
+    return networks >= 2 or (networks == 1 and _CHANNEL_RE.search(key) is not None)
+
+
 _WORD = re.compile(r"\w+")
 _BYLINE_SPLIT = re.compile(r"\s[|•·]\s")
 _ENDS_IN_NUMBER = re.compile(r"[\d٠-٩۰-۹]\s*$")
@@ -90,13 +170,19 @@ _SENTENCE_END = re.compile(r"[۔.؟?!”\"'’)\]]\s*$")
 _SENTENCE_LABELS = frozenset(line_key(x) for x in ("تاریخ", "date"))
 
 
+@lru_cache(maxsize=16384)
 def is_boilerplate(line: str, slogans: frozenset[str] = frozenset()) -> bool:
+    """A line that is never article text: a listed phrase or slogan, a shape of
+    boilerplate (counters, credits, share bars, breadcrumbs, page-type headers), a
+    comment-policy notice or a follow-us line."""
     key = line_key(line)
     if not key:
         return True
     if key in _BOILER_SET or key in slogans:
         return True
-    if len(key) <= PATTERN_LINE_MAX and _BOILER_RE.fullmatch(key):
+    if len(key) <= PATTERN_LINE_MAX and (_BOILER_RE.fullmatch(key) or _PAGE_TYPE_RE.fullmatch(key)):
+        return True
+    if _is_comment_policy(key) or _is_follow_line(key):
         return True
     words = _WORD.findall(key)
     return (
@@ -218,9 +304,18 @@ def _related(
     return Related(title=title, url=url, text="\n\n".join(lines) or None)
 
 
+def _bare_date_label(line: str) -> re.Match[str] | None:
+    """ "Latest Update 12 May, 2025 10:30am": a date label without its colon, taken
+    only when a date (or at least a number) follows it directly."""
+    m = _BARE_LABEL_RE.match(line)
+    if m is None or len(line) > LABEL_MAX_LINE:
+        return None
+    return m if _STARTS_WITH_DIGIT.match(m.group("value")) else None
+
+
 def _take_label(line: str, out: Cleaned, opts: CleanOptions) -> bool:
     """Store a labelled line's value; True if the line was a label line."""
-    m = _LABEL_RE.match(line)
+    m = _LABEL_RE.match(line) or _bare_date_label(line)
     if not m or len(line) > LABEL_MAX_LINE:
         return False
     label = line_key(m.group("label"))
@@ -258,7 +353,7 @@ def read_head(lines: list[str], opts: CleanOptions) -> Cleaned:
     # A byline packs several items in one line: "نمائندہ خصوصی | 3 گھنٹے قبل".
     parts = [p.strip() for line in lines for p in _BYLINE_SPLIT.split(line)]
     for line in [*lines, *(p for p in parts if p and p not in lines)]:
-        if is_boilerplate(line, opts.slogans) or _TEASER_RE.match(line):
+        if is_boilerplate(line, opts.slogans) or is_page_header(line) or _TEASER_RE.match(line):
             continue
         if _take_label(line, out, opts) or _take_date_line(line, out, opts, relative=True):
             continue
@@ -284,6 +379,7 @@ def scan_labels(lines: list[str], opts: CleanOptions) -> Cleaned:
     out = Cleaned()
     for line in lines:
         m = _LABEL_RE.match(line)
+        m = m or _bare_date_label(line)
         if m and _LABEL_FIELD[line_key(m.group("label"))] in ("published_at", "updated_at"):
             _take_label(line, out, opts)
     return out
@@ -308,9 +404,29 @@ def _same_text(a: str, b: str) -> bool:
     return line_key(a) == line_key(b)
 
 
+def _drop_teaser_lists(lines: list[str]) -> list[str]:
+    """After the text, a teaser heading ("کالم", "Most read", "الأكثر قراءة") and the
+    short lines under it (names, headlines) are a sidebar, not the article."""
+    out: list[str] = []
+    seen_text = False
+    i = 0
+    while i < len(lines):
+        if seen_text and line_key(lines[i]) in _TEASER_HEADINGS:
+            end = i + 1
+            while end < len(lines) and len(lines[end]) < BODY_MIN:
+                end += 1
+            if end - i - 1 >= TEASER_LIST_MIN:
+                i = end
+                continue
+        seen_text = seen_text or len(lines[i]) >= BODY_MIN
+        out.append(lines[i])
+        i += 1
+    return out
+
+
 def clean_lines(lines: list[str], opts: CleanOptions) -> Cleaned:
     out = Cleaned()
-    lines = [_SPACES.sub(" ", ln).strip() for ln in lines]
+    lines = _drop_teaser_lists([_SPACES.sub(" ", ln).strip() for ln in lines])
     lines = [ln for ln in lines if ln and not is_boilerplate(ln, opts.slogans)]
     lines, out.related = _split_appended(lines, opts)
 
@@ -331,10 +447,17 @@ def clean_lines(lines: list[str], opts: CleanOptions) -> Cleaned:
     # one English at most; a slot already filled from structured data stays.
     out.title, out.title_en = opts.title, opts.title_en
     while len(body) > 1 and len(body[0]) < TITLE_MAX and parse_dateline(body[0]) is None:
-        if len(body[0].split()) < SECTION_NAME_MAX_WORDS and len(body[0]) < SECTION_NAME_MAX_CHARS:
+        words = len(body[0].split())
+        if words < SECTION_NAME_MAX_WORDS and len(body[0]) < SECTION_NAME_MAX_CHARS:
             body.pop(0)  # a section or breadcrumb name ("صحت", "خبر") above the headline
             continue
+        if is_page_header(body[0]):
+            body.pop(0)  # "پریس ریلیز نمبر 245" above the bold headline
+            continue
         slot = "title_en" if opts.bilingual and is_latin(body[0]) else "title"
+        if slot == "title_en" and words < HEADLINE_MIN_WORDS:
+            body.pop(0)  # a site's English banner ("District Police Mardan") on an Urdu page
+            continue
         if getattr(out, slot) is not None:
             break
         setattr(out, slot, body.pop(0))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import re
+import unicodedata
 from collections.abc import Callable
 
 import trafilatura
@@ -99,9 +100,14 @@ def prune(tree: HtmlElement, hints: Hints) -> HtmlElement:
     return tree
 
 
-def block_text(root: HtmlElement) -> list[str]:
-    """Text of ``root`` as lines, one per block element (the fallback extractor)."""
+def block_text(root: HtmlElement, *, source_newlines: bool = True) -> list[str]:
+    """Text of ``root`` as lines, one per block element (the fallback extractor).
+    With ``source_newlines`` false, line breaks in the HTML source are spaces, so a
+    paragraph wrapped over several source lines is one line."""
     parts: list[str] = []
+
+    def text(raw: str) -> str:
+        return raw if source_newlines else raw.replace("\n", " ").replace("\r", " ")
 
     def walk(el: HtmlElement) -> None:
         if not isinstance(el.tag, str):
@@ -110,17 +116,35 @@ def block_text(root: HtmlElement) -> list[str]:
         if block:
             parts.append("\n")
         if el.text:
-            parts.append(el.text)
+            parts.append(text(el.text))
         for child in el:
             walk(child)
             if child.tail:
-                parts.append(child.tail)
+                parts.append(text(child.tail))
         if block:
             parts.append("\n")
 
     walk(root)
-    text = "".join(parts)
-    return [ln.strip() for ln in text.split("\n") if ln.strip()]
+    joined = "".join(parts)
+    return [ln.strip() for ln in joined.split("\n") if ln.strip()]
+
+
+def _align_key(line: str) -> str:
+    """What trafilatura leaves of a line: it drops format characters (ZWNJ too),
+    rewrites whitespace and applies NFC (which reorders a shadda typed before a
+    fatha); this key is equal on both sides of those changes."""
+    text = unicodedata.normalize("NFC", line)
+    return "".join(c for c in text if unicodedata.category(c)[0] not in "CZ")
+
+
+def as_published(lines: list[str], root: HtmlElement) -> list[str]:
+    """trafilatura's lines as the page wrote them: each line that is a whole block
+    of ``root`` is replaced by that block's own text (letters, ZWNJ and marks in the
+    page's order); a line trafilatura built otherwise stays as it is."""
+    blocks: dict[str, str] = {}
+    for block in block_text(root, source_newlines=False):
+        blocks.setdefault(_align_key(block), block)
+    return [blocks.get(_align_key(line), line) for line in lines]
 
 
 _CELL_SPLIT = re.compile(r"\s+\|\s+")
@@ -206,7 +230,7 @@ def main_lines(pruned: HtmlElement, hints: Hints) -> list[str]:
     longest = max(raw, key=len, default="")
     if total < FALLBACK_BELOW or in_tables > total / 2 or longest.startswith("|"):
         return block_text(content_root(pruned))
-    return [cell for ln in raw for cell in _cells(ln)]
+    return as_published([cell for ln in raw for cell in _cells(ln)], pruned)
 
 
 def anchor_map(tree: HtmlElement) -> dict[str, str]:

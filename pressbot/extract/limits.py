@@ -68,6 +68,9 @@ SHARE_BAR_MAX_WORDS: Final = 8
 MARKER_MAX: Final = 30
 TEASER_MIN_WORDS: Final = 3
 TEASER_LINE_MAX: Final = 300
+# A teaser heading after the text ("کالم", "Most read") heads a sidebar list when at
+# least this many short lines follow it.
+TEASER_LIST_MIN: Final = 2
 
 # --- script ---------------------------------------------------------------------------
 # A page whose main text has more than this share of Arabic-script letters may carry

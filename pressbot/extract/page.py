@@ -41,6 +41,7 @@ from pressbot.extract.clean import (
     is_boilerplate,
     is_latin,
     is_marker,
+    is_page_header,
     line_key,
     looks_cut_off,
     read_head,
@@ -132,9 +133,12 @@ def _without_site_name(candidate: str | None, site_names: Sequence[str]) -> str 
     sites = {line_key(n) for n in site_names if n}
     parts = [p.strip() for p in _TITLE_SEPARATORS.split(candidate.strip())]
     kept = [p for p in parts if p and line_key(p) not in sites and not is_boilerplate(p)]
-    if len(kept) == len(parts):
+    if len(kept) == len(parts) and not is_page_header(candidate):
         return candidate.strip()  # no site name, nothing to cut: keep separators
-    return max(kept, key=len) if kept else None
+    best = max(kept, key=len) if kept else None
+    if best and any(is_page_header(p) for p in parts) and len(best.split()) < H1_MIN_WORDS:
+        return None  # "ضلعی پولیس مردان - پریس ریلیز": a site's name beside the page type
+    return best
 
 
 class Page:
@@ -336,7 +340,12 @@ class Page:
             )
             for candidate, trusted in weak:
                 found = _without_site_name(candidate, sites)
-                if found and (trusted or line_key(found) in head):
+                # Untrusted, it must reappear at the top of the text and read like a
+                # headline: a site's name ("District Police Mardan") repeats in its
+                # banner too, but is shorter.
+                if found and (
+                    trusted or (line_key(found) in head and len(found.split()) >= H1_MIN_WORDS)
+                ):
                     title = found
                     break
         if title and is_latin(title) and self.arabic_script:

@@ -79,6 +79,10 @@ SKELETON: Final[dict[str, str | None]] = {
     "ء": None, "\u0654": None,
 }  # fmt: skip
 
+# Phrase lists also fold hamza on or under alef (Arabic sites write "الأكثر" and
+# "الاكثر" alike). Not in match keys, which must stay as they were.
+PHRASE_ALEF: Final[dict[int, str]] = {0x0623: "\u0627", 0x0625: "\u0627"}
+
 # Language evidence (pressbot.text.language). Urdu writes these and neither Arabic
 # nor Persian does.
 URDU_ONLY_LETTERS: Final = frozenset("ٹڈڑںےۓھہۂۃ")

@@ -35,6 +35,7 @@ from pressbot.text.letters import (
     INVISIBLE,
     KEY_FOLDS,
     NEWLINES,
+    PHRASE_ALEF,
     PRESENTATION_FORMS,
     SPACES,
     TATWEEL,
@@ -225,14 +226,14 @@ _INSIDE: Final = "[\u064b-\u065f\u0670\u06d6-\u06ed" + re.escape(TATWEEL + INVIS
 def phrase_pattern(phrase: str) -> str:
     """A regular expression (for re.IGNORECASE) matching ``phrase`` in any spelling
     with the same key: Arabic or Urdu letter forms, any digits, diacritics or
-    tatweel between letters, any run of spaces between words. The phrase is given
-    in its folded spelling (:func:`fold`)."""
+    tatweel between letters, any run of spaces between words, and hamza on or under
+    alef written or not. The phrase is given in its folded spelling (:func:`fold`)."""
     parts: list[str] = []
     for ch in fold(phrase):
         if ch == " ":
             parts.append(r"[\s\u200c]+")
             continue
-        same = spellings(ch)
+        same = spellings(ch) + "".join(chr(c) for c, to in PHRASE_ALEF.items() if to == ch)
         parts.append(re.escape(ch) if len(same) == 1 else f"[{re.escape(same)}]")
         if is_arabic_letter(ch):
             parts.append(_INSIDE)
