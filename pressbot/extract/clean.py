@@ -26,6 +26,7 @@ from pressbot.extract.limits import (
     BODY_MIN,
     DATE_LINE_MAX,
     HEADLINE_MIN_WORDS,
+    KEYWORDS_LINE_MAX,
     LABEL_MAX_LINE,
     LATIN_LINE_MAX_SHARE,
     PATTERN_LINE_MAX,
@@ -229,6 +230,8 @@ class CleanOptions:
     links: dict[str, str] = field(default_factory=dict)
     # Headlines (and links) found after standalone markers in the page, in order.
     teasers: tuple[tuple[str, str | None], ...] = ()
+    # Lines the markup shows are not article text (a standfirst under the headline).
+    furniture: tuple[str, ...] = ()
 
 
 def _split_appended(lines: list[str], opts: CleanOptions) -> tuple[list[str], list[Related]]:
@@ -316,11 +319,13 @@ def _bare_date_label(line: str) -> re.Match[str] | None:
 def _take_label(line: str, out: Cleaned, opts: CleanOptions) -> bool:
     """Store a labelled line's value; True if the line was a label line."""
     m = _LABEL_RE.match(line) or _bare_date_label(line)
-    if not m or len(line) > LABEL_MAX_LINE:
+    if not m:
         return False
     label = line_key(m.group("label"))
     value = m.group("value").strip()
     fld = _LABEL_FIELD[label]
+    if len(line) > (KEYWORDS_LINE_MAX if fld == "keywords" else LABEL_MAX_LINE):
+        return False
     if fld in ("published_at", "updated_at"):
         # "25 مئی 2025 | 08:40 PM": date and time in one stamp, split by a bar.
         found = find_date(_BYLINE_SPLIT.sub(" ", value), now=opts.now, tz=opts.tz)
@@ -404,6 +409,26 @@ def _same_text(a: str, b: str) -> bool:
     return line_key(a) == line_key(b)
 
 
+_KEYWORD_LABELS = frozenset(line_key(x) for x in LABELS["keywords"])
+
+
+def _join_label_lines(lines: list[str]) -> list[str]:
+    """A keywords label on a line of its own ("Tags", "ٹیگز") labels the list on the
+    next line: the two become one labelled line."""
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        nxt = lines[i + 1] if i + 1 < len(lines) else None
+        if nxt and line_key(line) in _KEYWORD_LABELS and len(nxt) <= KEYWORDS_LINE_MAX:
+            out.append(f"{line.rstrip(' :：')}: {nxt}")
+            i += 2
+            continue
+        out.append(line)
+        i += 1
+    return out
+
+
 def _drop_teaser_lists(lines: list[str]) -> list[str]:
     """After the text, a teaser heading ("کالم", "Most read", "الأكثر قراءة") and the
     short lines under it (names, headlines) are a sidebar, not the article."""
@@ -430,12 +455,18 @@ def clean_lines(lines: list[str], opts: CleanOptions) -> Cleaned:
     lines = [ln for ln in lines if ln and not is_boilerplate(ln, opts.slogans)]
     lines, out.related = _split_appended(lines, opts)
 
+    lines = _join_label_lines(lines)
     body: list[str] = []
+    furniture = list(opts.furniture)
     for line in lines:
         # Above the first paragraph a relative stamp ("2 گھنٹے پہلے") dates the page;
         # inside the text it is about the story.
         head = not any(len(b) >= BODY_MIN for b in body)
         if _take_label(line, out, opts) or _take_date_line(line, out, opts, relative=head):
+            continue
+        same = next((f for f in furniture if _same_text(line, f)), None)
+        if same is not None:
+            furniture.remove(same)  # once: the standfirst's own line
             continue
         if any(_same_text(line, t) for t in opts.known_titles):
             # A known title seen again (an <h1> kept by the extractor); an English

@@ -6,6 +6,7 @@ import copy
 import re
 import unicodedata
 from collections.abc import Callable
+from functools import lru_cache
 
 import trafilatura
 from lxml import etree
@@ -29,27 +30,43 @@ from pressbot.extract.limits import (
 )
 from pressbot.sources import Hints
 
-
-# Removed on every site before extraction: comment forms and threads (WordPress themes
-# often put them inside the content container, where trafilatura keeps them) and the
-# common share plugins. Matched on whole class tokens, so "has-sidebar" on <body> or
-# "share-friendly-article" never takes the article with it; the rest of the page
-# chrome is trafilatura's job.
-def _cls(name: str) -> str:
-    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
-
-
-_GENERIC_PRUNE = (
-    "//script|//style|//noscript|//iframe|//form|//textarea",
-    "//*[@id='respond' or @id='comments' or @id='disqus_thread']",
-    "//*[" + " or ".join(
-        _cls(c) for c in (
-            "comment-respond", "comments-area", "comment-list", "sharedaddy", "sd-sharing",
-            "addtoany_share_save_container", "a2a_kit", "heateor_sss_sharing_container",
-            "post-views", "jp-relatedposts", "yarpp-related", "crp_related",
-        )
-    ) + "]",
+# Removed on every site before extraction: scripts and forms, comment forms and
+# threads (WordPress themes often put them inside the content container, where
+# trafilatura keeps them) and the common share plugins. Classes are matched as whole
+# tokens, so "has-sidebar" on <body> or "share-friendly-article" never takes the
+# article with it; the rest of the page chrome is trafilatura's job.
+_NEVER_TEXT = etree.XPath("//script|//style")
+_CHROME_TAGS = etree.XPath("//noscript|//iframe|//form|//textarea")
+_CHROME_IDS = frozenset({"respond", "comments", "disqus_thread"})
+_CHROME_CLASSES = frozenset(
+    {
+        "comment-respond", "comments-area", "comment-list", "sharedaddy", "sd-sharing",
+        "addtoany_share_save_container", "a2a_kit", "heateor_sss_sharing_container",
+        "post-views", "jp-relatedposts", "yarpp-related", "crp_related",
+    }
 )  # fmt: skip
+# Never shown to a reader: hidden elements (the hidden attribute, inline
+# display:none, the usual hiding classes, print-only headers, screen-reader labels)
+# and microdata values written out for machines (publisher, logo, image URL,
+# dates). Such an element that holds paragraphs of text is kept: a "read more"
+# expander hides the rest of an article the same way.
+_HIDING_CLASSES = frozenset(
+    {
+        "hide", "hidden", "d-none", "is-hidden", "visually-hidden", "sr-only",
+        "screen-reader-text", "invisible", "print-only", "print-header", "visible-print",
+    }
+)  # fmt: skip
+_MACHINE_PROPS = frozenset(
+    {
+        "publisher", "logo", "image", "url", "datePublished", "dateModified", "dateCreated",
+        "thumbnailUrl", "width", "height",
+    }
+)  # fmt: skip
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+# One XPath for every element a rule above may concern; the rules run in Python
+# (an XPath test per class token costs more than the whole pass).
+_MARKED = etree.XPath("//*[@class or @id or @style or @hidden or @itemprop]")
+
 
 _BLOCK_TAGS = frozenset(
     {
@@ -80,22 +97,95 @@ def parse_html(html: str | bytes) -> HtmlElement:
         raise ValueError(f"no HTML to parse ({exc})") from exc
 
 
-_GENERIC = tuple(etree.XPath(e) for e in _GENERIC_PRUNE)
+# Boxes beside an article that trafilatura sometimes keeps: related stories,
+# newsletter sign-ups, most-read and trending lists, recommendation widgets. Matched
+# on class or id tokens ("related-posts", "relatedpoststitle", "Newsletter",
+# "latest-news-box"); a heading so marked heads the siblings after it.
+_BOX_TOKEN = (
+    r"(^|[\s_-])(related|relatedposts?|relatedpoststitle|newsletters?|newsletter-signup|"
+    r"signup|sign-up|subscribe|subscription|trending|most-?popular|most-?read|mostread|"
+    r"popular-posts|latest-news-box|recommended|recommendations|outbrain|taboola|"
+    r"read-?next|more-?stories|you-?may-?like)([\s_-]|$)"
+)
+_BOX_RE = re.compile(_BOX_TOKEN, re.IGNORECASE)
+_CLASS_OR_ID = etree.XPath("//*[@class or @id]")
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+# A container marked as a box that holds more than this share of the main text is
+# the article itself.
+_BOX_MAX_SHARE = 0.5
+
+
+def _without_boxes(lines: list[str], root: HtmlElement) -> list[str]:
+    """``lines`` without those inside related, newsletter and most-read boxes.
+
+    What follows a heading so marked ("Related posts") is never the article. A
+    container so marked may be, on a theme that names its content "related-content":
+    one that holds the text's first paragraph, or more than half of it, is kept."""
+    lede = next((_align_key(ln) for ln in lines if len(ln) >= PARA_MIN), None)
+    total = sum(map(len, lines)) or 1
+    by_key = {_align_key(ln): len(ln) for ln in lines}
+    boxed: set[str] = set()
+    for el in _CLASS_OR_ID(root):
+        if not isinstance(el, HtmlElement) or not (
+            _BOX_RE.search(el.get("class") or "") or _BOX_RE.search(el.get("id") or "")
+        ):
+            continue
+        heading = el.tag in _HEADINGS
+        parts = [el, *el.itersiblings()] if heading else [el]
+        keys = {
+            _align_key(ln)
+            for part in parts
+            if isinstance(part.tag, str)
+            for ln in block_text(part, source_newlines=False)
+        }
+        share = sum(by_key.get(k, 0) for k in keys) / total
+        if heading or (lede not in keys and share <= _BOX_MAX_SHARE):
+            boxed |= keys
+    boxed.discard("")
+    return [ln for ln in lines if _align_key(ln) not in boxed] if boxed else lines
+
+
+def _holds_text(el: HtmlElement) -> bool:
+    """Two paragraphs or more of article-length text."""
+    long = 0
+    for p in el.iter("p"):
+        if len(" ".join(p.text_content().split())) >= PARA_MIN:
+            long += 1
+            if long == 2:
+                return True
+    return False
 
 
 def prune(tree: HtmlElement, hints: Hints) -> HtmlElement:
     """A copy of ``tree`` without the subtrees that are never article text."""
     tree = copy.deepcopy(tree)
     total = len(tree.text_content()) or 1
-    for xp in (*_GENERIC, *hints.prune_xpaths):
-        for el in xp(tree):
-            if not isinstance(el, HtmlElement) or el.getparent() is None:
-                continue
-            if (
-                el.tag not in ("script", "style")
-                and len(el.text_content()) > PRUNE_MAX_SHARE * total
-            ):
-                continue
+    for el in _NEVER_TEXT(tree):
+        if el.getparent() is not None:
+            el.drop_tree()
+    chrome: list[HtmlElement] = [el for el in _CHROME_TAGS(tree) if isinstance(el, HtmlElement)]
+    hidden: list[HtmlElement] = []
+    for el in _MARKED(tree):
+        classes = set((el.get("class") or "").split())
+        if el.get("id") in _CHROME_IDS or classes & _CHROME_CLASSES:
+            chrome.append(el)
+        elif (
+            el.get("hidden") is not None
+            or classes & _HIDING_CLASSES
+            or el.get("itemprop") in _MACHINE_PROPS
+            or _HIDDEN_STYLE.search(el.get("style") or "")
+        ):
+            hidden.append(el)
+    for xp in hints.prune_xpaths:
+        chrome.extend(el for el in xp(tree) if isinstance(el, HtmlElement))
+    for el in chrome:
+        # A rule that would remove more than this share of the page's text is wrong
+        # for this page (an ASP.NET <form> around everything, a theme that wraps the
+        # article in a "comments" class).
+        if el.getparent() is not None and len(el.text_content()) <= PRUNE_MAX_SHARE * total:
+            el.drop_tree()
+    for el in hidden:
+        if el.getparent() is not None and not _holds_text(el):
             el.drop_tree()
     return tree
 
@@ -129,22 +219,31 @@ def block_text(root: HtmlElement, *, source_newlines: bool = True) -> list[str]:
     return [ln.strip() for ln in joined.split("\n") if ln.strip()]
 
 
+# Whitespace, controls and format characters: what trafilatura drops or rewrites.
+_NOT_PRINTED = re.compile(
+    "[\\s\x00-\x1f\x7f-\x9f\u00ad\u0600-\u0605\u061c\u06dd\u070f\u180e"
+    "\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]+"
+)
+
+
+@lru_cache(maxsize=8192)
 def _align_key(line: str) -> str:
     """What trafilatura leaves of a line: it drops format characters (ZWNJ too),
     rewrites whitespace and applies NFC (which reorders a shadda typed before a
     fatha); this key is equal on both sides of those changes."""
-    text = unicodedata.normalize("NFC", line)
-    return "".join(c for c in text if unicodedata.category(c)[0] not in "CZ")
+    if not line.isascii():
+        line = unicodedata.normalize("NFC", line)
+    return _NOT_PRINTED.sub("", line)
 
 
-def as_published(lines: list[str], root: HtmlElement) -> list[str]:
-    """trafilatura's lines as the page wrote them: each line that is a whole block
-    of ``root`` is replaced by that block's own text (letters, ZWNJ and marks in the
-    page's order); a line trafilatura built otherwise stays as it is."""
-    blocks: dict[str, str] = {}
-    for block in block_text(root, source_newlines=False):
-        blocks.setdefault(_align_key(block), block)
-    return [blocks.get(_align_key(line), line) for line in lines]
+def as_published(lines: list[str], blocks: list[str]) -> list[str]:
+    """trafilatura's lines as the page wrote them: each line that is one of the
+    page's ``blocks`` is replaced by that block's own text (letters, ZWNJ and marks
+    in the page's order); a line trafilatura built otherwise stays as it is."""
+    by_key: dict[str, str] = {}
+    for block in blocks:
+        by_key.setdefault(_align_key(block), block)
+    return [by_key.get(_align_key(line), line) for line in lines]
 
 
 _CELL_SPLIT = re.compile(r"\s+\|\s+")
@@ -197,6 +296,47 @@ def content_root(tree: HtmlElement) -> HtmlElement:
         root = parent
 
 
+def _trafilatura(root: HtmlElement) -> list[str]:
+    """trafilatura's text of ``root`` as lines (tables as "| a | b |" rows)."""
+    text = trafilatura.extract(
+        etree.tostring(root, encoding="unicode"),
+        output_format="txt",
+        include_comments=False,
+        include_tables=True,
+        include_images=False,
+        deduplicate=False,
+    )
+    return [ln.strip() for ln in (text or "").split("\n") if ln.strip()]
+
+
+def article_chunks(pruned: HtmlElement, lines: list[str]) -> list[HtmlElement] | None:
+    """The containers of an article split into chunks (ad slots between them), when
+    extraction read only one: the element holding the text's first paragraph, and
+    every element of the same tag and class inside the same <article> (or <main>)
+    that holds a paragraph too. None when the text is in one piece."""
+    firsts = {_align_key(ln) for ln in lines if len(ln) >= PARA_MIN}
+    container = next(
+        (p.getparent() for p in pruned.iter("p") if _align_key(p.text_content()) in firsts),
+        None,
+    )
+    if container is None or not container.get("class"):
+        return None
+    scope = next((a for a in container.iterancestors("article", "main")), None)
+    if scope is None:
+        return None
+    chunks = [
+        el
+        for el in scope.iter(container.tag)
+        if el.get("class") == container.get("class")
+        and any(len(_collapse(p.text_content())) >= PARA_MIN for p in el.iterchildren("p"))
+    ]
+    return chunks if len(chunks) > 1 else None
+
+
+def _collapse(text: str) -> str:
+    return " ".join(text.split())
+
+
 def main_lines(pruned: HtmlElement, hints: Hints) -> list[str]:
     """Candidate lines of the main text of a pruned page (:func:`prune`),
     boilerplate lines not yet removed."""
@@ -205,15 +345,7 @@ def main_lines(pruned: HtmlElement, hints: Hints) -> list[str]:
         if found:
             # The site's declared article container: its blocks, in order.
             return block_text(found[0])
-    text = trafilatura.extract(
-        etree.tostring(pruned, encoding="unicode"),
-        output_format="txt",
-        include_comments=False,
-        include_tables=True,
-        include_images=False,
-        deduplicate=False,
-    )
-    raw = [ln.strip() for ln in (text or "").split("\n") if ln.strip()]
+    raw = _trafilatura(pruned)
     # Prose that trafilatura found inside table cells (long cells; data tables such
     # as standings or rates have short ones).
     in_tables = sum(
@@ -230,7 +362,19 @@ def main_lines(pruned: HtmlElement, hints: Hints) -> list[str]:
     longest = max(raw, key=len, default="")
     if total < FALLBACK_BELOW or in_tables > total / 2 or longest.startswith("|"):
         return block_text(content_root(pruned))
-    return as_published([cell for ln in raw for cell in _cells(ln)], pruned)
+    chunks = article_chunks(pruned, raw)
+    if chunks is not None:
+        # An article split into chunks: trafilatura again, on all of them together.
+        whole = document_fromstring("<html><body><article></article></body></html>")
+        holder = whole.find(".//article")
+        for chunk in chunks:
+            holder.append(copy.deepcopy(chunk))
+        merged = _trafilatura(whole)
+        if sum(len(ln) for ln in merged) > total:
+            raw = merged
+    blocks = block_text(pruned, source_newlines=False)
+    lines = as_published([cell for ln in raw for cell in _cells(ln)], blocks)
+    return _without_boxes(lines, pruned)
 
 
 def anchor_map(tree: HtmlElement) -> dict[str, str]:

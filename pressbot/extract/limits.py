@@ -57,6 +57,8 @@ SECTION_NAME_MAX_WORDS: Final = 3
 SECTION_NAME_MAX_CHARS: Final = 20
 # "by" alone is a label only on short lines; a sentence "by the way: ..." is text.
 LABEL_MAX_LINE: Final = 160
+# A tag list after its label may run longer.
+KEYWORDS_LINE_MAX: Final = 400
 # A line that is only a date is at most this long ("September 12, 2023 | 10:30 AM").
 DATE_LINE_MAX: Final = 60
 # Boilerplate patterns are tried on lines up to this long; longer lines are text.

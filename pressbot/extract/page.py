@@ -77,6 +77,13 @@ _NO_HINTS = Hints()
 _H1 = etree.XPath("//h1")
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—»:]\s+")
 _LOGO = re.compile(r"logo|brand|site-?(name|title)|masthead|navbar", re.IGNORECASE)
+# Elements whose whole text is $text (a subheading or paragraph).
+_SAYING = etree.XPath("//*[self::h2 or self::h3 or self::h4 or self::p][normalize-space() = $text]")
+_DEK_CLASS = re.compile(
+    r"(^|[\s_-])(dek|deck|standfirst|sub-?head(line)?|sub-?title|subline|article-summary)"
+    r"([\s_-]|$)",
+    re.IGNORECASE,
+)
 # Languages a page may declare that are written in Arabic script.
 _ARABIC_SCRIPT_LANGUAGES = ("ur", "ar", "fa")
 
@@ -132,6 +139,12 @@ def _without_site_name(candidate: str | None, site_names: Sequence[str]) -> str 
         return None
     sites = {line_key(n) for n in site_names if n}
     parts = [p.strip() for p in _TITLE_SEPARATORS.split(candidate.strip())]
+    if len(parts) == 1:
+        # Nothing to split off; a headline may well read like a ticker ("BREAKING
+        # NEWS: …"), but not be only a site's name or a page type.
+        whole = candidate.strip()
+        chrome = is_boilerplate(whole) and len(whole.split()) < H1_MIN_WORDS
+        return None if chrome or line_key(whole) in sites or is_page_header(whole) else whole
     kept = [p for p in parts if p and line_key(p) not in sites and not is_boilerplate(p)]
     if len(kept) == len(parts) and not is_page_header(candidate):
         return candidate.strip()  # no site name, nothing to cut: keep separators
@@ -279,7 +292,8 @@ class Page:
 
     @cached_property
     def page_lines(self) -> list[str]:
-        """The whole pruned page as lines, one per block."""
+        """The whole pruned page as lines, one per block. Line breaks of the HTML
+        source count too: they separate a byline's name from its "2 گھنٹے پہلے"."""
         return block_text(self.pruned)
 
     @cached_property
@@ -353,6 +367,25 @@ class Page:
         return title, None, seen
 
     @cached_property
+    def standfirst(self) -> str | None:
+        """The summary printed under the headline (a "dek"): the page's description
+        when a subheading beside the <h1>, or an element whose class names a dek,
+        says exactly that. Not article text. When a paragraph of the article says
+        it as well, it is the lede (a CMS copies it into the description) and stays."""
+        description = " ".join((self.structured.description or "").split())
+        if len(description.split()) < H1_MIN_WORDS:
+            return None
+        found = False
+        for el in _SAYING(self.html, text=description):
+            parent = el.getparent()
+            beside_h1 = parent is not None and any(c.tag == "h1" for c in parent)
+            if (el.tag != "p" and beside_h1) or _DEK_CLASS.search(el.get("class") or ""):
+                found = True
+            elif el.tag == "p":
+                return None
+        return description if found else None
+
+    @cached_property
     def links(self) -> dict[str, str]:
         """Link targets by anchor key, resolved; unreadable links left out."""
         out: dict[str, str] = {}
@@ -378,6 +411,7 @@ class Page:
                 (text, join_url(self.url, href))
                 for text, href in teaser_titles(self.html, is_marker)
             ),
+            furniture=(self.standfirst,) if self.standfirst else (),
         )
 
     @cached_property

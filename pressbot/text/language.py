@@ -24,10 +24,9 @@ from pressbot.text.letters import (
     PERSIAN_LETTERS,
     TATWEEL,
     URDU_ONLY_LETTERS,
-    is_arabic_letter,
     is_diacritic,
 )
-from pressbot.text.urdu import fold
+from pressbot.text.urdu import fold, letter_counts
 
 __all__ = [
     "EN_MAX_SHARE",
@@ -71,16 +70,12 @@ def _bare(token: str) -> str:
 
 def evidence(text: str) -> dict[ArabicScript, float]:
     """Distinctive letters and function words of Urdu, Arabic and Persian in ``text``."""
-    score: dict[ArabicScript, float] = {"ur": 0.0, "ar": 0.0, "fa": 0.0}
-    for ch in text:
-        if ch in URDU_ONLY_LETTERS:
-            score["ur"] += 1
-        elif ch in ARABIC_ONLY_LETTERS:
-            score["ar"] += 1
-        elif ch == ARABIC_YEH:
-            score["ar"] += ARABIC_YEH_WEIGHT
-        elif ch in PERSIAN_LETTERS:
-            score["fa"] += 1
+    score: dict[ArabicScript, float] = {
+        "ur": float(sum(map(text.count, URDU_ONLY_LETTERS))),
+        "ar": sum(map(text.count, ARABIC_ONLY_LETTERS))
+        + ARABIC_YEH_WEIGHT * text.count(ARABIC_YEH),
+        "fa": float(sum(map(text.count, PERSIAN_LETTERS))),
+    }
     # ZWNJ splits a token here: Persian writes the verb prefix joined by it ("می‌گوید").
     for token in _TOKEN.findall(text):
         bare = _bare(token)
@@ -117,12 +112,7 @@ def detect_language(text: str, hint: str | None = None) -> Language:
     declared language, "ur", "ar" or "fa") decides only Arabic-script text that
     holds no distinctive letter or word.
     """
-    arabic = total = 0
-    for ch in text:
-        if ch.isalpha() and ch != TATWEEL:
-            total += 1
-            if is_arabic_letter(ch):
-                arabic += 1
+    arabic, total = letter_counts(text)
     if total == 0:
         return "mixed"
     if total < MIN_LETTERS_FOR_SHARE:

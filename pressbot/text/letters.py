@@ -12,6 +12,7 @@ for keys that compare texts.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 from typing import Final
@@ -94,6 +95,14 @@ ARABIC_YEH: Final = "\u064a"
 # Persian writes heh as Arabic ه (U+0647) where Urdu writes ہ, and has ژ.
 PERSIAN_LETTERS: Final = frozenset("ژ")
 ARABIC_HEH: Final = "\u0647"
+
+
+# Regular expressions for counting (C speed on long texts): any letter but tatweel,
+# and Arabic-script letters (the blocks of is_arabic_letter below).
+LETTER: Final = re.compile("(?!\u0640)[^\\W\\d_]")
+ARABIC_LETTER: Final = re.compile(
+    "(?!\u0640)(?=[^\\W\\d_])[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]"
+)
 
 
 def is_diacritic(cp: int) -> bool:

@@ -30,10 +30,12 @@ from functools import lru_cache
 from typing import Final
 
 from pressbot.text.letters import (
+    ARABIC_LETTER,
     ARABIC_TO_URDU,
     DIGITS,
     INVISIBLE,
     KEY_FOLDS,
+    LETTER,
     NEWLINES,
     PHRASE_ALEF,
     PRESENTATION_FORMS,
@@ -50,6 +52,7 @@ from pressbot.text.letters import (
 __all__ = [
     "fold",
     "has_urdu",
+    "letter_counts",
     "match_key",
     "normalize_display",
     "phrase_pattern",
@@ -245,24 +248,18 @@ def to_ascii_digits(text: str) -> str:
     return text.translate(DIGITS)
 
 
-def _letter_counts(text: str) -> tuple[int, int]:
-    """(Arabic-script letters, all letters) in ``text``."""
-    arabic = total = 0
-    for ch in text:
-        if ch.isalpha() and ch != TATWEEL:
-            total += 1
-            if is_arabic_letter(ch):
-                arabic += 1
-    return arabic, total
+def letter_counts(text: str) -> tuple[int, int]:
+    """(Arabic-script letters, all letters) in ``text``; tatweel is no letter."""
+    return len(ARABIC_LETTER.findall(text)), len(LETTER.findall(text))
 
 
 def has_urdu(text: str) -> bool:
     """Whether ``text`` holds at least one Arabic-script letter."""
-    return any(is_arabic_letter(ch) for ch in text)
+    return ARABIC_LETTER.search(text) is not None
 
 
 def urdu_ratio(text: str) -> float:
     """Share of the letters in ``text`` that are Arabic-script (0.0 if none):
     Urdu, Arabic or Persian alike; :mod:`pressbot.text.language` tells them apart."""
-    arabic, total = _letter_counts(text)
+    arabic, total = letter_counts(text)
     return arabic / total if total else 0.0
