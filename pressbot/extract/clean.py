@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -227,7 +227,7 @@ class CleanOptions:
     title: str | None = None
     title_en: str | None = None
     # Link targets by anchor text, so teasers keep their URL.
-    links: dict[str, str] = field(default_factory=dict)
+    links: Mapping[str, str] = field(default_factory=dict)
     # Headlines (and links) found after standalone markers in the page, in order.
     teasers: tuple[tuple[str, str | None], ...] = ()
     # Lines the markup shows are not article text (a standfirst under the headline).

@@ -190,33 +190,50 @@ def prune(tree: HtmlElement, hints: Hints) -> HtmlElement:
     return tree
 
 
-def block_text(root: HtmlElement, *, source_newlines: bool = True) -> list[str]:
-    """Text of ``root`` as lines, one per block element (the fallback extractor).
-    With ``source_newlines`` false, line breaks in the HTML source are spaces, so a
-    paragraph wrapped over several source lines is one line."""
-    parts: list[str] = []
-
-    def text(raw: str) -> str:
-        return raw if source_newlines else raw.replace("\n", " ").replace("\r", " ")
+def _block_parts(root: HtmlElement) -> list[str | None]:
+    """Text nodes of ``root`` in order, with None at every block element's edges."""
+    parts: list[str | None] = []
 
     def walk(el: HtmlElement) -> None:
         if not isinstance(el.tag, str):
             return
         block = el.tag in _BLOCK_TAGS
         if block:
-            parts.append("\n")
+            parts.append(None)
         if el.text:
-            parts.append(text(el.text))
+            parts.append(el.text)
         for child in el:
             walk(child)
             if child.tail:
-                parts.append(text(child.tail))
+                parts.append(child.tail)
         if block:
-            parts.append("\n")
+            parts.append(None)
 
     walk(root)
-    joined = "".join(parts)
+    return parts
+
+
+def _lines(parts: list[str | None], source_newlines: bool) -> list[str]:
+    if source_newlines:
+        joined = "".join("\n" if p is None else p for p in parts)
+    else:
+        joined = "".join(
+            "\n" if p is None else p.replace("\n", " ").replace("\r", " ") for p in parts
+        )
     return [ln.strip() for ln in joined.split("\n") if ln.strip()]
+
+
+def block_text(root: HtmlElement, *, source_newlines: bool = True) -> list[str]:
+    """Text of ``root`` as lines, one per block element (the fallback extractor).
+    With ``source_newlines`` false, line breaks in the HTML source are spaces, so a
+    paragraph wrapped over several source lines is one line."""
+    return _lines(_block_parts(root), source_newlines)
+
+
+def page_blocks(root: HtmlElement) -> tuple[list[str], list[str]]:
+    """:func:`block_text` of ``root`` with and without source line breaks, in one walk."""
+    parts = _block_parts(root)
+    return _lines(parts, True), _lines(parts, False)
 
 
 # Whitespace, controls and format characters: what trafilatura drops or rewrites.
@@ -337,9 +354,10 @@ def _collapse(text: str) -> str:
     return " ".join(text.split())
 
 
-def main_lines(pruned: HtmlElement, hints: Hints) -> list[str]:
+def main_lines(pruned: HtmlElement, hints: Hints, blocks: list[str] | None = None) -> list[str]:
     """Candidate lines of the main text of a pruned page (:func:`prune`),
-    boilerplate lines not yet removed."""
+    boilerplate lines not yet removed. ``blocks``: the page's own lines without
+    source line breaks (:func:`page_blocks`), computed here if not given."""
     if hints.body_xpath is not None:
         found = [el for el in hints.body_xpath(pruned) if isinstance(el, HtmlElement)]
         if found:
@@ -372,7 +390,8 @@ def main_lines(pruned: HtmlElement, hints: Hints) -> list[str]:
         merged = _trafilatura(whole)
         if sum(len(ln) for ln in merged) > total:
             raw = merged
-    blocks = block_text(pruned, source_newlines=False)
+    if blocks is None:
+        blocks = block_text(pruned, source_newlines=False)
     lines = as_published([cell for ln in raw for cell in _cells(ln)], blocks)
     return _without_boxes(lines, pruned)
 
@@ -390,6 +409,12 @@ def anchor_map(tree: HtmlElement) -> dict[str, str]:
     return out
 
 
+# Candidates found in C before Python looks closer (lengths with slack: XPath's
+# normalize-space leaves non-breaking spaces in).
+_SHORT_BLOCKS = etree.XPath(
+    "//*[self::p or self::div or self::span or self::strong or self::b or self::h2"
+    " or self::h3 or self::h4][normalize-space()][string-length(normalize-space()) <= $most]"
+)
 _NEXT_TITLE = etree.XPath(
     "following::*[self::h1 or self::h2 or self::h3 or self::h4 or self::a][normalize-space()][1]"
 )
@@ -401,7 +426,7 @@ def teaser_titles(
     """Titles (and links) that follow a standalone "پڑھیں:" marker, in page order:
     the headline of an appended article, which text extraction tends to drop."""
     out: list[tuple[str, str | None]] = []
-    for el in tree.iter("p", "div", "span", "strong", "b", "h2", "h3", "h4"):
+    for el in _SHORT_BLOCKS(tree, most=2 * MARKER_MAX):
         text = " ".join(el.text_content().split())
         if not text or len(text) > MARKER_MAX or not is_marker(text):
             continue

@@ -24,7 +24,7 @@ their parser and their fixtures keep passing. No Scrapy here.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cached_property
@@ -52,9 +52,9 @@ from pressbot.extract.evidence import Evidence, choose_published, choose_updated
 from pressbot.extract.html import (
     anchor_map,
     around_start,
-    block_text,
     inline_teasers,
     main_lines,
+    page_blocks,
     prune,
     teaser_titles,
     widen_to,
@@ -102,6 +102,29 @@ def join_url(base: str, href: str | None) -> str | None:
         return urljoin(base, href.strip())
     except ValueError:
         return None
+
+
+class _Lazy(Mapping[str, str]):
+    """A mapping built by ``build`` the first time it is read."""
+
+    def __init__(self, build: Callable[[], dict[str, str]]) -> None:
+        self._build = build
+        self._data: dict[str, str] | None = None
+
+    @property
+    def data(self) -> dict[str, str]:
+        if self._data is None:
+            self._data = self._build()
+        return self._data
+
+    def __getitem__(self, key: str) -> str:
+        return self.data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.data)
+
+    def __len__(self) -> int:
+        return len(self.data)
 
 
 @dataclass(frozen=True)
@@ -291,17 +314,21 @@ class Page:
         return prune(self.html, self.hints)
 
     @cached_property
+    def _blocks(self) -> tuple[list[str], list[str]]:
+        return page_blocks(self.pruned)
+
+    @cached_property
     def page_lines(self) -> list[str]:
         """The whole pruned page as lines, one per block. Line breaks of the HTML
         source count too: they separate a byline's name from its "2 گھنٹے پہلے"."""
-        return block_text(self.pruned)
+        return self._blocks[0]
 
     @cached_property
     def main(self) -> MainText:
         """The main text: the hinted container, else trafilatura, else (table
         layouts) the paragraphs' container; widened when extraction took the
         article appended after "پڑھیں:" for the page's own."""
-        lines = main_lines(self.pruned, self.hints)
+        lines = main_lines(self.pruned, self.hints, self._blocks[1])
         above, between = around_start(self.page_lines, lines, is_boilerplate)
         marker = next((x for x in above if is_marker(x)), None)
         if marker is not None:
@@ -386,8 +413,12 @@ class Page:
         return description if found else None
 
     @cached_property
-    def links(self) -> dict[str, str]:
-        """Link targets by anchor key, resolved; unreadable links left out."""
+    def links(self) -> Mapping[str, str]:
+        """Link targets by anchor key, resolved; unreadable links left out. Built on
+        first use: only pages with teasers look links up."""
+        return _Lazy(self._links)
+
+    def _links(self) -> dict[str, str]:
         out: dict[str, str] = {}
         for key, href in anchor_map(self.html).items():
             joined = join_url(self.url, href)
