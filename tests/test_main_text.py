@@ -106,3 +106,18 @@ def test_a_tag_list_under_its_own_label_becomes_keywords() -> None:
     rec = extract_html(page(body), URL, fetched_at=NOW)
     assert rec.keywords == ["budget", "council", "transport"]
     assert "budget, council" not in rec.body
+
+
+def test_short_lines_after_the_text_from_outside_the_article_go() -> None:
+    # A sidebar whose heading trafilatura left out, its items appended to the text.
+    html = (
+        f"<html><head><title>{TITLE}</title></head><body><div class='wrap'>"
+        f"<div class='story'><h1>{TITLE}</h1><p>{para(1)}</p><p>{para(2)}</p><p>{para(3)}</p>"
+        "<ol><li>First step of the plan</li><li>Second step of the plan</li></ol></div>"
+        "<div class='side'><h3>More columns</h3><p>Politics in a new season</p>"
+        "<p>Our cities and their roads</p></div></div></body></html>"
+    )
+    rec = extract_html(html, URL, fetched_at=NOW)
+    assert "new season" not in rec.body and "their roads" not in rec.body
+    # The article's own list stays, as the page wrote it (trafilatura's "- " dropped).
+    assert rec.body.endswith("First step of the plan\n\nSecond step of the plan")

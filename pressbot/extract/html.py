@@ -145,6 +145,36 @@ def _without_boxes(lines: list[str], root: HtmlElement) -> list[str]:
     return [ln for ln in lines if _align_key(ln) not in boxed] if boxed else lines
 
 
+def _without_trailing_chrome(lines: list[str], root: HtmlElement) -> list[str]:
+    """``lines`` without the short lines after the article's last paragraph that are
+    not inside the article: the container of its paragraphs (their closest common
+    ancestor, or the <article> around them). trafilatura sometimes appends a
+    sidebar's items ("more columns", headlines) and leaves their heading out."""
+    last = max((i for i, ln in enumerate(lines) if len(ln) >= PARA_MIN), default=None)
+    if last is None or last == len(lines) - 1:
+        return lines
+    long = {_align_key(ln) for ln in lines if len(ln) >= PARA_MIN}
+    paragraphs = [p for p in root.iter("p") if _align_key(p.text_content()) in long]
+    if len(paragraphs) < 2:
+        return lines
+    common = list(paragraphs[0].iterancestors())
+    for p in paragraphs[1:]:
+        mine = set(p.iterancestors())
+        common = [a for a in common if a in mine]
+    if not common or common[0].tag in ("body", "html"):
+        return lines
+    # Within an <article>, all of it is the article (lists and boxes of its own).
+    container = next((a for a in common if a.tag == "article"), common[0])
+    inside = {_align_key(ln) for ln in block_text(container, source_newlines=False)}
+    tail = [
+        ln
+        for ln in lines[last + 1 :]
+        # trafilatura writes list items as "- item"
+        if len(ln) >= PARA_MIN or _align_key(ln.removeprefix("- ")) in inside
+    ]
+    return lines[: last + 1] + tail
+
+
 def _holds_text(el: HtmlElement) -> bool:
     """Two paragraphs or more of article-length text."""
     long = 0
@@ -260,7 +290,14 @@ def as_published(lines: list[str], blocks: list[str]) -> list[str]:
     by_key: dict[str, str] = {}
     for block in blocks:
         by_key.setdefault(_align_key(block), block)
-    return [by_key.get(_align_key(line), line) for line in lines]
+    out = []
+    for line in lines:
+        own = by_key.get(_align_key(line))
+        if own is None and line.startswith("- "):
+            # trafilatura writes a list item as "- item"; the page wrote the item.
+            own = by_key.get(_align_key(line[2:]))
+        out.append(own if own is not None else line)
+    return out
 
 
 _CELL_SPLIT = re.compile(r"\s+\|\s+")
@@ -393,7 +430,7 @@ def main_lines(pruned: HtmlElement, hints: Hints, blocks: list[str] | None = Non
     if blocks is None:
         blocks = block_text(pruned, source_newlines=False)
     lines = as_published([cell for ln in raw for cell in _cells(ln)], blocks)
-    return _without_boxes(lines, pruned)
+    return _without_trailing_chrome(_without_boxes(lines, pruned), pruned)
 
 
 def anchor_map(tree: HtmlElement) -> dict[str, str]:

@@ -96,7 +96,8 @@ BOILERPLATE_PATTERNS: tuple[str, ...] = (
     # news tickers: "تازہ ترین: ...", "Breaking: ..."
     r"(تازہ ترین|بریکنگ نیوز|بریکنگ|اہم خبر|breaking news|breaking|latest)\s*[:：].{0,200}",
     r"(مناظر|ویوز|دیکھا گیا)\s*[:：]?\s*[\d,٠-٩۰-۹]+(\s*(بار|مرتبہ))?",
-    r".{0,80}(©|copyright|all rights reserved|جملہ حقوق محفوظ ہیں|جملہ حقوق).{0,80}",
+    r".{0,80}(©|copyright|all rights reserved|جملہ حقوق محفوظ ہیں|جملہ حقوق"
+    r"|جمیع الحقوق محفوظۃ|حقوق النشر محفوظۃ|کلیہ حقوق).{0,80}",
     # breadcrumbs and menus: short items separated by | » › > (no "label:" in them,
     # which would make the line a byline such as "تاریخ: 25 مئی 2025 | 08:40 PM")
     r"[^|»›>:：]{1,30}(\s*[|»›>]\s*[^|»›>:：]{1,30}){1,8}",
