@@ -12,8 +12,8 @@ Fields are isolated: an exception inside one field's method leaves that field
 empty, puts ``"failed: <Error>: <message>"`` in ``notes[field]`` (the spider counts
 these) and the page still becomes a record -- except for the body: a record is its
 text, so a page whose main text cannot be read at all raises (the crawl counts an
-extraction error and tries the page again on the next run; ingest and reextract
-report it), rather than storing a record that validation would drop silently.
+extraction error and tries the page again on the next run), rather than storing a
+record that validation would drop silently as "no_body".
 
 A site quirk is a subclass that overrides the field or layer it needs, named in
 its source declaration (``Source.pages``); a redesign is a new subclass of the old
