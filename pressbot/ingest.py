@@ -23,7 +23,7 @@ from scrapy.utils.misc import load_object
 
 from pressbot.decode import decode_html, decode_text, page_damage
 from pressbot.extract import extract_html, extract_text
-from pressbot.extract.html import MAX_HTML_BYTES
+from pressbot.extract.limits import MAX_HTML_BYTES
 from pressbot.files import open_new
 from pressbot.items import Record
 from pressbot.sources import Source

@@ -252,3 +252,15 @@ def test_memory_index_matches_the_sql_index() -> None:
     assert [rid for rid, _ in mem.candidates(None, query, exclude=1)] == [3]
     mem.remove(None, 3)
     assert [rid for rid, _ in mem.candidates(None, query)] == [1]
+
+
+def test_the_boilerplate_lexicon_does_not_change_the_fact_check() -> None:
+    # The fact check has its own furniture list (pressbot/lexicon/furniture.py): a
+    # phrase added to clean bodies ("Follow <paper> on Instagram") must not make
+    # its words unable to tell two stories apart.
+    import pressbot.dedup.decide as decide
+    from pressbot.lexicon.furniture import FURNITURE_WORDS
+
+    assert not hasattr(decide, "BOILERPLATE_LINES") and not hasattr(decide, "LABELS")
+    assert {match_key(w) for w in FURNITURE_WORDS} <= decide._FURNITURE
+    assert decide._is_content("instagram") and decide._is_content("تابعونا")

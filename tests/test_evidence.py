@@ -24,6 +24,13 @@ def _tree(html: str = ARTICLE) -> HtmlElement:
     return fromstring(html)
 
 
+def _with_meta(day: str) -> HtmlElement:
+    """The article with ``day`` in a <meta> htmldate's fast mode reads: the answer the
+    fake htmldate gives is then one pressbot can see on the page."""
+    meta = f'<head><meta name="date" content="{day}"></head>'
+    return fromstring(ARTICLE.replace("<html>", f"<html>{meta}"))
+
+
 def _day(value: datetime | None) -> str | None:
     return None if value is None else value.date().isoformat()
 
@@ -130,10 +137,20 @@ def test_htmldate_decides_between_two_families(htmldate_says: dict[str, Any]) ->
 
 def test_htmldate_alone_on_an_article(htmldate_says: dict[str, Any]) -> None:
     htmldate_says["fast"] = "2018-06-10"
-    choice = choose_published([], url="https://x.example/news/item", now=NOW, tree=_tree())
+    tree = _with_meta("2018-06-10")
+    choice = choose_published([], url="https://x.example/news/item", now=NOW, tree=tree)
     assert (_day(choice.value), choice.kind) == ("2018-06-10", "htmldate")
     call = htmldate_says["calls"][0]
     assert call["original_date"] is True and call["url"] == "https://x.example/news/item"
+
+
+def test_htmldate_fast_answer_must_be_on_the_page(htmldate_says: dict[str, Any]) -> None:
+    """htmldate reads "2023-02-30" in a <meta> as February 2023 and answers the 1st;
+    no such date is on the page, so the field stays NULL (with the reason)."""
+    htmldate_says["fast"] = "2023-02-01"
+    tree = _with_meta("2023-02-30T10:00:00+05:00")
+    choice = choose_published([], url="https://x.example/news/item", now=NOW, tree=tree)
+    assert choice.value is None and choice.note is not None
 
 
 def test_htmldate_free_text_guess_must_be_written(htmldate_says: dict[str, Any]) -> None:
@@ -220,8 +237,12 @@ def test_a_country_domain_overrules_wordpress_en_us() -> None:
 def test_a_lone_head_date_yields_to_htmldate(htmldate_says: dict[str, Any]) -> None:
     htmldate_says["fast"] = "2019-04-12"
     evidence = [Evidence("head", datetime(2024, 3, 20, tzinfo=KHI))]  # the header's "today"
-    choice = choose_published(evidence, url="https://x.example/news/item", now=NOW, tree=_tree())
+    tree = _with_meta("2019-04-12")
+    choice = choose_published(evidence, url="https://x.example/news/item", now=NOW, tree=tree)
     assert (_day(choice.value), choice.kind) == ("2019-04-12", "htmldate")
+    # An answer the page does not show (htmldate filled a half-read date) does not.
+    choice = choose_published(evidence, url="https://x.example/news/item", now=NOW, tree=_tree())
+    assert (_day(choice.value), choice.kind) == ("2024-03-20", "head")
     # a label is no lone place-read line: it stands
     evidence = [Evidence("label", datetime(2024, 3, 20, tzinfo=KHI))]
     choice = choose_published(evidence, url="https://x.example/news/item", now=NOW, tree=_tree())

@@ -51,8 +51,9 @@ from sqlalchemy.orm import Session
 from pressbot.db.models import LshBandRow
 from pressbot.dedup.minhash import K, jaccard, shingles
 from pressbot.lexicon.calendar import ENGLISH_MONTHS, URDU_MONTHS, URDU_WEEKDAYS
-from pressbot.lexicon.phrases import BOILERPLATE_LINES, LABELS
+from pressbot.lexicon.furniture import CREDIT_LABEL_WORDS, FURNITURE_WORDS
 from pressbot.lexicon.places import AGENCIES, AGENCY_KEYWORDS
+from pressbot.text.letters import SKELETON
 from pressbot.text.urdu import match_key
 
 __all__ = [
@@ -142,11 +143,11 @@ _UNITS: Final = _word_list(
     گھنٹے گھنٹوں منٹ سیکنڈ ہفتے ماہ مہینے سال سالوں برس عدد
     """
 )
-# Page furniture, agencies, calendar words: differences here are never facts.
+# Page furniture, agencies, calendar words: differences here are never facts. The
+# furniture list is dedup's own (pressbot/lexicon/furniture.py), not the boilerplate
+# phrase lists, so a phrase added to clean bodies does not change this check.
 _FURNITURE: Final = (
-    _keys(BOILERPLATE_LINES["ur"])
-    | _keys(BOILERPLATE_LINES["en"])
-    | _keys(w for ws in LABELS.values() for w in ws)
+    _keys(FURNITURE_WORDS)
     | _keys(AGENCIES)
     | _keys(AGENCY_KEYWORDS)
     | _keys(URDU_MONTHS)
@@ -157,8 +158,7 @@ _FURNITURE: Final = (
 # Words of a credit or source line ("ذریعہ: Daily Mumtaz", "(اے پی پی)", "رپورٹ: …"):
 # at a text's edges, a swap next to one of them is a credit, not a fact.
 _CREDIT_WORDS: Final = (
-    _keys(LABELS["agency"])
-    | _keys(LABELS["author"])
+    _keys(CREDIT_LABEL_WORDS)
     | _keys(AGENCIES)
     | _keys(AGENCY_KEYWORDS)
     | _keys(["روزنامہ", "اخبار", "daily", "ذرائع"])
@@ -170,12 +170,9 @@ _COUNTER_WORDS: Final = _keys(["views", "مناظر", "ویوز", "gmt", "th", "
 
 _DIGITS: Final = re.compile(r"\d+")
 _YEAR: Final = re.compile(r"(?:19|20)\d\d")
-# Letters Urdu writers interchange without changing the word: hamza seats, alef
-# madda, heh forms, bari yeh, noon ghunna.  Runs of one letter collapse ("دیئے").
-_SKELETON: Final = str.maketrans(
-    {"ئ": "ی", "ؤ": "و", "آ": "ا", "أ": "ا", "إ": "ا", "ۃ": "ہ", "ھ": "ہ", "ے": "ی", "ں": "ن",
-     "ء": None, "ٔ": None}
-)  # fmt: skip
+# Letters Urdu writers interchange without changing the word (pressbot/text/letters.py).
+# Runs of one letter collapse ("دیئے").
+_SKELETON: Final = str.maketrans(SKELETON)
 _REPEAT: Final = re.compile(r"([^\W\d_])\1+")  # letters only: "200" is not "20"
 # "اسٹیشن"/"سٹیشن", "خیبرپختونخواہ"/"خیبرپختونخوا": a prothetic alef and a silent
 # final heh after alef come and go between writers.

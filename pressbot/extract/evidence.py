@@ -113,14 +113,14 @@ from lxml.html import HtmlElement
 from pressbot.extract.markup_dates import markup_dates, page_language, stamp_dates
 from pressbot.extract.structured import read_structured
 from pressbot.extract.urldates import UrlDate, url_date
-from pressbot.text.dates import MIN_YEAR, find_date
+
+# A date more than FUTURE_SLACK past the fetch time is a parsing error or a typo.
+from pressbot.text.dates import FUTURE_SLACK, MIN_YEAR, find_date
 
 __all__ = ["Choice", "Evidence", "choose_published", "choose_updated"]
 
 log = logging.getLogger(__name__)
 
-# A date more than this far past the fetch time is a parsing error or a typo.
-FUTURE_SLACK = timedelta(days=1)
 # A paragraph this long is story text; an article page has at least two.
 ARTICLE_MIN_CHARS: Final = 100
 # A UTC time may be the local day before only if earlier than this hour (zones
@@ -368,6 +368,28 @@ class _Page:
             return ""
         return " \n".join(" ".join(t.split()) for t in _TEXTS(self.tree) if t.strip())
 
+    @cached_property
+    def source(self) -> str:
+        if self.tree is None:
+            return ""
+        return etree.tostring(self.tree, encoding="unicode")
+
+    def in_markup(self, day: date) -> bool:
+        """Whether ``day`` appears as a whole numeric date in the page's source
+        (attributes, JSON-LD, text): htmldate fills a date it could only half read
+        (a year, a year and month, an impossible "2023-02-30") with the first of the
+        month; such a date is in no attribute of the page."""
+        y, m, d = f"{day.year:04d}", f"{day.month:02d}", f"{day.day:02d}"
+        return any(form in self.source for form in (f"{y}-{m}-{d}", f"{y}/{m}/{d}", f"{y}{m}{d}"))
+
+    def confirms(self, value: datetime) -> bool:
+        """An htmldate answer pressbot can see on the page: in its markup, written in
+        its text, or the URL's full date."""
+        day = value.date()
+        found = self.url_date
+        url_day = found is not None and found.contains(day) and found.day is not None
+        return url_day or self.in_markup(day) or self.written(day)
+
     def written(self, day: date) -> bool:
         """Whether ``day`` is written somewhere in the page's text as a full date, in
         the page's language or, when it declares none, one of the languages
@@ -550,7 +572,7 @@ def _decide_day(candidates: list[_Candidate], page: _Page) -> Choice:
             # sidebar's, a comment's as often as the article's) against htmldate's
             # reading of the markup: htmldate's.
             fast = page.htmldate(extensive=False)
-            if fast is not None and fast.date() != top.day:
+            if fast is not None and fast.date() != top.day and page.confirms(fast):
                 note = f"htmldate's date kept over a lone {top.kind} date"
                 return Choice(fast, note, "htmldate")
         return Choice(top.value, None, top.kind)
@@ -566,7 +588,7 @@ def _htmldate_only(page: _Page) -> Choice:
             )
         return Choice(None, "no date on page")
     fast = page.htmldate(extensive=False)
-    if fast is not None and _fits_url(fast, page.url_date):
+    if fast is not None and _fits_url(fast, page.url_date) and page.confirms(fast):
         return Choice(fast, None, "htmldate")
     guess = page.htmldate(extensive=True)
     if guess is not None and _fits_url(guess, page.url_date) and page.written(guess.date()):

@@ -4,42 +4,69 @@ from __future__ import annotations
 
 import copy
 import re
+import unicodedata
 from collections.abc import Callable
+from functools import lru_cache
 
 import trafilatura
 from lxml import etree
 from lxml.html import HtmlElement, document_fromstring
 
 from pressbot.decode import decode_html
+from pressbot.extract.limits import (
+    BODY_MIN,
+    CLIMB_MAX_EXTRA,
+    CLIMB_MAX_LINK_SHARE,
+    FALLBACK_BELOW,
+    HEAD_ABOVE,
+    HEAD_LINE_MAX,
+    HEAD_ZONE,
+    MARKER_MAX,
+    MAX_HTML_BYTES,
+    PARA_MIN,
+    PROSE_CELL_MIN,
+    PRUNE_MAX_SHARE,
+    TEASER_LINE_MAX,
+)
 from pressbot.sources import Hints
 
-# Largest page we parse; bigger ones are not press releases (and would stall a worker).
-MAX_HTML_BYTES = 8 * 1024 * 1024
-
-
-# Removed on every site before extraction: comment forms and threads (WordPress themes
-# often put them inside the content container, where trafilatura keeps them) and the
-# common share plugins. Matched on whole class tokens, so "has-sidebar" on <body> or
-# "share-friendly-article" never takes the article with it; the rest of the page
-# chrome is trafilatura's job.
-def _cls(name: str) -> str:
-    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
-
-
-_GENERIC_PRUNE = (
-    "//script|//style|//noscript|//iframe|//form|//textarea",
-    "//*[@id='respond' or @id='comments' or @id='disqus_thread']",
-    "//*[" + " or ".join(
-        _cls(c) for c in (
-            "comment-respond", "comments-area", "comment-list", "sharedaddy", "sd-sharing",
-            "addtoany_share_save_container", "a2a_kit", "heateor_sss_sharing_container",
-            "post-views", "jp-relatedposts", "yarpp-related", "crp_related",
-        )
-    ) + "]",
+# Removed on every site before extraction: scripts and forms, comment forms and
+# threads (WordPress themes often put them inside the content container, where
+# trafilatura keeps them) and the common share plugins. Classes are matched as whole
+# tokens, so "has-sidebar" on <body> or "share-friendly-article" never takes the
+# article with it; the rest of the page chrome is trafilatura's job.
+_NEVER_TEXT = etree.XPath("//script|//style")
+_CHROME_TAGS = etree.XPath("//noscript|//iframe|//form|//textarea")
+_CHROME_IDS = frozenset({"respond", "comments", "disqus_thread"})
+_CHROME_CLASSES = frozenset(
+    {
+        "comment-respond", "comments-area", "comment-list", "sharedaddy", "sd-sharing",
+        "addtoany_share_save_container", "a2a_kit", "heateor_sss_sharing_container",
+        "post-views", "jp-relatedposts", "yarpp-related", "crp_related",
+    }
 )  # fmt: skip
-# A pruning rule that would remove more than this share of the page's text is
-# wrong for this page (a theme that wraps the article in one of those classes).
-_PRUNE_MAX_SHARE = 0.5
+# Never shown to a reader: hidden elements (the hidden attribute, inline
+# display:none, the usual hiding classes, print-only headers, screen-reader labels)
+# and microdata values written out for machines (publisher, logo, image URL,
+# dates). Such an element that holds paragraphs of text is kept: a "read more"
+# expander hides the rest of an article the same way.
+_HIDING_CLASSES = frozenset(
+    {
+        "hide", "hidden", "d-none", "is-hidden", "visually-hidden", "sr-only",
+        "screen-reader-text", "invisible", "print-only", "print-header", "visible-print",
+    }
+)  # fmt: skip
+_MACHINE_PROPS = frozenset(
+    {
+        "publisher", "logo", "image", "url", "datePublished", "dateModified", "dateCreated",
+        "thumbnailUrl", "width", "height",
+    }
+)  # fmt: skip
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+# One XPath for every element a rule above may concern; the rules run in Python
+# (an XPath test per class token costs more than the whole pass).
+_MARKED = etree.XPath("//*[@class or @id or @style or @hidden or @itemprop]")
+
 
 _BLOCK_TAGS = frozenset(
     {
@@ -48,8 +75,6 @@ _BLOCK_TAGS = frozenset(
         "dd", "dt", "figcaption",
     }
 )  # fmt: skip
-# Below this many characters of main text, trafilatura is taken to have missed it.
-FALLBACK_BELOW = 200
 
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
@@ -72,40 +97,139 @@ def parse_html(html: str | bytes) -> HtmlElement:
         raise ValueError(f"no HTML to parse ({exc})") from exc
 
 
-def _xpaths(exprs: tuple[str, ...]) -> list[etree.XPath]:
-    return [etree.XPath(e) for e in exprs]
+# Boxes beside an article that trafilatura sometimes keeps: related stories,
+# newsletter sign-ups, most-read and trending lists, recommendation widgets. Matched
+# on class or id tokens ("related-posts", "relatedpoststitle", "Newsletter",
+# "latest-news-box"); a heading so marked heads the siblings after it.
+_BOX_TOKEN = (
+    r"(^|[\s_-])(related|relatedposts?|relatedpoststitle|newsletters?|newsletter-signup|"
+    r"signup|sign-up|subscribe|subscription|trending|most-?popular|most-?read|mostread|"
+    r"popular-posts|latest-news-box|recommended|recommendations|outbrain|taboola|"
+    r"read-?next|more-?stories|you-?may-?like)([\s_-]|$)"
+)
+_BOX_RE = re.compile(_BOX_TOKEN, re.IGNORECASE)
+_CLASS_OR_ID = etree.XPath("//*[@class or @id]")
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+# A container marked as a box that holds more than this share of the main text is
+# the article itself.
+_BOX_MAX_SHARE = 0.5
 
 
-_GENERIC = _xpaths(_GENERIC_PRUNE)
+def _without_boxes(lines: list[str], root: HtmlElement) -> list[str]:
+    """``lines`` without those inside related, newsletter and most-read boxes.
+
+    What follows a heading so marked ("Related posts") is never the article. A
+    container so marked may be, on a theme that names its content "related-content":
+    one that holds the text's first paragraph, or more than half of it, is kept."""
+    lede = next((_align_key(ln) for ln in lines if len(ln) >= PARA_MIN), None)
+    total = sum(map(len, lines)) or 1
+    by_key = {_align_key(ln): len(ln) for ln in lines}
+    boxed: set[str] = set()
+    for el in _CLASS_OR_ID(root):
+        if not isinstance(el, HtmlElement) or not (
+            _BOX_RE.search(el.get("class") or "") or _BOX_RE.search(el.get("id") or "")
+        ):
+            continue
+        heading = el.tag in _HEADINGS
+        parts = [el, *el.itersiblings()] if heading else [el]
+        keys = {
+            _align_key(ln)
+            for part in parts
+            if isinstance(part.tag, str)
+            for ln in block_text(part, source_newlines=False)
+        }
+        share = sum(by_key.get(k, 0) for k in keys) / total
+        if heading or (lede not in keys and share <= _BOX_MAX_SHARE):
+            boxed |= keys
+    boxed.discard("")
+    return [ln for ln in lines if _align_key(ln) not in boxed] if boxed else lines
+
+
+def _without_trailing_chrome(lines: list[str], root: HtmlElement) -> list[str]:
+    """``lines`` without the short lines after the article's last paragraph that are
+    not inside the article: the container of its paragraphs (their closest common
+    ancestor, or the <article> around them). trafilatura sometimes appends a
+    sidebar's items ("more columns", headlines) and leaves their heading out."""
+    last = max((i for i, ln in enumerate(lines) if len(ln) >= PARA_MIN), default=None)
+    if last is None or last == len(lines) - 1:
+        return lines
+    long = {_align_key(ln) for ln in lines if len(ln) >= PARA_MIN}
+    paragraphs = [p for p in root.iter("p") if _align_key(p.text_content()) in long]
+    if len(paragraphs) < 2:
+        return lines
+    common = list(paragraphs[0].iterancestors())
+    for p in paragraphs[1:]:
+        mine = set(p.iterancestors())
+        common = [a for a in common if a in mine]
+    if not common or common[0].tag in ("body", "html"):
+        return lines
+    # Within an <article>, all of it is the article (lists and boxes of its own).
+    container = next((a for a in common if a.tag == "article"), common[0])
+    inside = {_align_key(ln) for ln in block_text(container, source_newlines=False)}
+    tail = [
+        ln
+        for ln in lines[last + 1 :]
+        # trafilatura writes list items as "- item"
+        if len(ln) >= PARA_MIN or _align_key(ln.removeprefix("- ")) in inside
+    ]
+    return lines[: last + 1] + tail
+
+
+def _holds_text(el: HtmlElement) -> bool:
+    """Two paragraphs or more of article-length text."""
+    long = 0
+    for p in el.iter("p"):
+        if len(" ".join(p.text_content().split())) >= PARA_MIN:
+            long += 1
+            if long == 2:
+                return True
+    return False
 
 
 def prune(tree: HtmlElement, hints: Hints) -> HtmlElement:
     """A copy of ``tree`` without the subtrees that are never article text."""
     tree = copy.deepcopy(tree)
     total = len(tree.text_content()) or 1
-    for xp in [*_GENERIC, *_xpaths(hints.prune)]:
-        for el in xp(tree):
-            if not isinstance(el, HtmlElement) or el.getparent() is None:
-                continue
-            if (
-                el.tag not in ("script", "style")
-                and len(el.text_content()) > _PRUNE_MAX_SHARE * total
-            ):
-                continue
+    for el in _NEVER_TEXT(tree):
+        if el.getparent() is not None:
+            el.drop_tree()
+    chrome: list[HtmlElement] = [el for el in _CHROME_TAGS(tree) if isinstance(el, HtmlElement)]
+    hidden: list[HtmlElement] = []
+    for el in _MARKED(tree):
+        classes = set((el.get("class") or "").split())
+        if el.get("id") in _CHROME_IDS or classes & _CHROME_CLASSES:
+            chrome.append(el)
+        elif (
+            el.get("hidden") is not None
+            or classes & _HIDING_CLASSES
+            or el.get("itemprop") in _MACHINE_PROPS
+            or _HIDDEN_STYLE.search(el.get("style") or "")
+        ):
+            hidden.append(el)
+    for xp in hints.prune_xpaths:
+        chrome.extend(el for el in xp(tree) if isinstance(el, HtmlElement))
+    for el in chrome:
+        # A rule that would remove more than this share of the page's text is wrong
+        # for this page (an ASP.NET <form> around everything, a theme that wraps the
+        # article in a "comments" class).
+        if el.getparent() is not None and len(el.text_content()) <= PRUNE_MAX_SHARE * total:
+            el.drop_tree()
+    for el in hidden:
+        if el.getparent() is not None and not _holds_text(el):
             el.drop_tree()
     return tree
 
 
-def block_text(root: HtmlElement) -> list[str]:
-    """Text of ``root`` as lines, one per block element (the fallback extractor)."""
-    parts: list[str] = []
+def _block_parts(root: HtmlElement) -> list[str | None]:
+    """Text nodes of ``root`` in order, with None at every block element's edges."""
+    parts: list[str | None] = []
 
     def walk(el: HtmlElement) -> None:
         if not isinstance(el.tag, str):
             return
         block = el.tag in _BLOCK_TAGS
         if block:
-            parts.append("\n")
+            parts.append(None)
         if el.text:
             parts.append(el.text)
         for child in el:
@@ -113,11 +237,67 @@ def block_text(root: HtmlElement) -> list[str]:
             if child.tail:
                 parts.append(child.tail)
         if block:
-            parts.append("\n")
+            parts.append(None)
 
     walk(root)
-    text = "".join(parts)
-    return [ln.strip() for ln in text.split("\n") if ln.strip()]
+    return parts
+
+
+def _lines(parts: list[str | None], source_newlines: bool) -> list[str]:
+    if source_newlines:
+        joined = "".join("\n" if p is None else p for p in parts)
+    else:
+        joined = "".join(
+            "\n" if p is None else p.replace("\n", " ").replace("\r", " ") for p in parts
+        )
+    return [ln.strip() for ln in joined.split("\n") if ln.strip()]
+
+
+def block_text(root: HtmlElement, *, source_newlines: bool = True) -> list[str]:
+    """Text of ``root`` as lines, one per block element (the fallback extractor).
+    With ``source_newlines`` false, line breaks in the HTML source are spaces, so a
+    paragraph wrapped over several source lines is one line."""
+    return _lines(_block_parts(root), source_newlines)
+
+
+def page_blocks(root: HtmlElement) -> tuple[list[str], list[str]]:
+    """:func:`block_text` of ``root`` with and without source line breaks, in one walk."""
+    parts = _block_parts(root)
+    return _lines(parts, True), _lines(parts, False)
+
+
+# Whitespace, controls and format characters: what trafilatura drops or rewrites.
+_NOT_PRINTED = re.compile(
+    "[\\s\x00-\x1f\x7f-\x9f\u00ad\u0600-\u0605\u061c\u06dd\u070f\u180e"
+    "\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]+"
+)
+
+
+@lru_cache(maxsize=8192)
+def _align_key(line: str) -> str:
+    """What trafilatura leaves of a line: it drops format characters (ZWNJ too),
+    rewrites whitespace and applies NFC (which reorders a shadda typed before a
+    fatha); this key is equal on both sides of those changes."""
+    if not line.isascii():
+        line = unicodedata.normalize("NFC", line)
+    return _NOT_PRINTED.sub("", line)
+
+
+def as_published(lines: list[str], blocks: list[str]) -> list[str]:
+    """trafilatura's lines as the page wrote them: each line that is one of the
+    page's ``blocks`` is replaced by that block's own text (letters, ZWNJ and marks
+    in the page's order); a line trafilatura built otherwise stays as it is."""
+    by_key: dict[str, str] = {}
+    for block in blocks:
+        by_key.setdefault(_align_key(block), block)
+    out = []
+    for line in lines:
+        own = by_key.get(_align_key(line))
+        if own is None and line.startswith("- "):
+            # trafilatura writes a list item as "- item"; the page wrote the item.
+            own = by_key.get(_align_key(line[2:]))
+        out.append(own if own is not None else line)
+    return out
 
 
 _CELL_SPLIT = re.compile(r"\s+\|\s+")
@@ -139,14 +319,6 @@ def _link_len(el: HtmlElement) -> int:
     return sum(len(" ".join(a.text_content().split())) for a in el.iter("a"))
 
 
-# Paragraph-like blocks at least this long (characters) are article text candidates.
-_PARA_MIN = 80
-# Climbing from the article's paragraphs to their container, a parent may add at most
-# this much text (titles, date lines, captions) and only little of it in links.
-_CLIMB_MAX_EXTRA = 600
-_CLIMB_MAX_LINK_SHARE = 0.35
-
-
 def content_root(tree: HtmlElement) -> HtmlElement:
     """The element holding the article on layouts trafilatura reads badly (nested
     tables): the parent of the most paragraph text, widened while the widening
@@ -158,7 +330,7 @@ def content_root(tree: HtmlElement) -> HtmlElement:
         )
         if el.tag == "p":
             own = _text_len(el)
-        if own < _PARA_MIN or _link_len(el) > _CLIMB_MAX_LINK_SHARE * max(own, 1):
+        if own < PARA_MIN or _link_len(el) > CLIMB_MAX_LINK_SHARE * max(own, 1):
             continue
         parent = el.getparent() if el.tag == "p" else el
         if parent is not None:
@@ -173,32 +345,70 @@ def content_root(tree: HtmlElement) -> HtmlElement:
             return root
         extra = _text_len(parent) - _text_len(root)
         extra_links = _link_len(parent) - _link_len(root)
-        if extra > _CLIMB_MAX_EXTRA or extra_links > _CLIMB_MAX_LINK_SHARE * max(extra, 1):
+        if extra > CLIMB_MAX_EXTRA or extra_links > CLIMB_MAX_LINK_SHARE * max(extra, 1):
             return root
         root = parent
 
 
-def main_lines(pruned: HtmlElement, hints: Hints) -> list[str]:
-    """Candidate lines of the main text of a pruned page (:func:`prune`),
-    boilerplate lines not yet removed."""
-    if hints.body:
-        found = pruned.xpath(hints.body)
-        if found:
-            # The site's declared article container: its blocks, in order.
-            return block_text(found[0])
+def _trafilatura(root: HtmlElement) -> list[str]:
+    """trafilatura's text of ``root`` as lines (tables as "| a | b |" rows)."""
     text = trafilatura.extract(
-        etree.tostring(pruned, encoding="unicode"),
+        etree.tostring(root, encoding="unicode"),
         output_format="txt",
         include_comments=False,
         include_tables=True,
         include_images=False,
         deduplicate=False,
     )
-    raw = [ln.strip() for ln in (text or "").split("\n") if ln.strip()]
+    return [ln.strip() for ln in (text or "").split("\n") if ln.strip()]
+
+
+def article_chunks(pruned: HtmlElement, lines: list[str]) -> list[HtmlElement] | None:
+    """The containers of an article split into chunks (ad slots between them), when
+    extraction read only one: the element holding the text's first paragraph, and
+    every element of the same tag and class inside the same <article> (or <main>)
+    that holds a paragraph too. None when the text is in one piece."""
+    firsts = {_align_key(ln) for ln in lines if len(ln) >= PARA_MIN}
+    container = next(
+        (p.getparent() for p in pruned.iter("p") if _align_key(p.text_content()) in firsts),
+        None,
+    )
+    if container is None or not container.get("class"):
+        return None
+    scope = next((a for a in container.iterancestors("article", "main")), None)
+    if scope is None:
+        return None
+    chunks = [
+        el
+        for el in scope.iter(container.tag)
+        if el.get("class") == container.get("class")
+        and any(len(_collapse(p.text_content())) >= PARA_MIN for p in el.iterchildren("p"))
+    ]
+    return chunks if len(chunks) > 1 else None
+
+
+def _collapse(text: str) -> str:
+    return " ".join(text.split())
+
+
+def main_lines(pruned: HtmlElement, hints: Hints, blocks: list[str] | None = None) -> list[str]:
+    """Candidate lines of the main text of a pruned page (:func:`prune`),
+    boilerplate lines not yet removed. ``blocks``: the page's own lines without
+    source line breaks (:func:`page_blocks`), computed here if not given."""
+    if hints.body_xpath is not None:
+        found = [el for el in hints.body_xpath(pruned) if isinstance(el, HtmlElement)]
+        if found:
+            # The site's declared article container: its blocks, in order.
+            return block_text(found[0])
+    raw = _trafilatura(pruned)
     # Prose that trafilatura found inside table cells (long cells; data tables such
     # as standings or rates have short ones).
     in_tables = sum(
-        len(cell) for ln in raw if ln.startswith("|") for cell in _cells(ln) if len(cell) >= 200
+        len(cell)
+        for ln in raw
+        if ln.startswith("|")
+        for cell in _cells(ln)
+        if len(cell) >= PROSE_CELL_MIN
     )
     total = sum(len(ln) for ln in raw)
     # On table layouts trafilatura flattens each cell into one line (title and
@@ -207,7 +417,20 @@ def main_lines(pruned: HtmlElement, hints: Hints) -> list[str]:
     longest = max(raw, key=len, default="")
     if total < FALLBACK_BELOW or in_tables > total / 2 or longest.startswith("|"):
         return block_text(content_root(pruned))
-    return [cell for ln in raw for cell in _cells(ln)]
+    chunks = article_chunks(pruned, raw)
+    if chunks is not None:
+        # An article split into chunks: trafilatura again, on all of them together.
+        whole = document_fromstring("<html><body><article></article></body></html>")
+        holder = whole.find(".//article")
+        for chunk in chunks:
+            holder.append(copy.deepcopy(chunk))
+        merged = _trafilatura(whole)
+        if sum(len(ln) for ln in merged) > total:
+            raw = merged
+    if blocks is None:
+        blocks = block_text(pruned, source_newlines=False)
+    lines = as_published([cell for ln in raw for cell in _cells(ln)], blocks)
+    return _without_trailing_chrome(_without_boxes(lines, pruned), pruned)
 
 
 def anchor_map(tree: HtmlElement) -> dict[str, str]:
@@ -223,6 +446,12 @@ def anchor_map(tree: HtmlElement) -> dict[str, str]:
     return out
 
 
+# Candidates found in C before Python looks closer (lengths with slack: XPath's
+# normalize-space leaves non-breaking spaces in).
+_SHORT_BLOCKS = etree.XPath(
+    "//*[self::p or self::div or self::span or self::strong or self::b or self::h2"
+    " or self::h3 or self::h4][normalize-space()][string-length(normalize-space()) <= $most]"
+)
 _NEXT_TITLE = etree.XPath(
     "following::*[self::h1 or self::h2 or self::h3 or self::h4 or self::a][normalize-space()][1]"
 )
@@ -234,9 +463,9 @@ def teaser_titles(
     """Titles (and links) that follow a standalone "پڑھیں:" marker, in page order:
     the headline of an appended article, which text extraction tends to drop."""
     out: list[tuple[str, str | None]] = []
-    for el in tree.iter("p", "div", "span", "strong", "b", "h2", "h3", "h4"):
+    for el in _SHORT_BLOCKS(tree, most=2 * MARKER_MAX):
         text = " ".join(el.text_content().split())
-        if not text or len(text) > 30 or not is_marker(text):
+        if not text or len(text) > MARKER_MAX or not is_marker(text):
             continue
         if el.getparent() is not None and is_marker(
             " ".join(el.getparent().text_content().split())
@@ -250,19 +479,11 @@ def teaser_titles(
     return out
 
 
-# How many page lines above the main text may hold its headline and date stamp.
-HEAD_ZONE = 12
-
-
 def _find(page: list[str], line: str, start: int = 0) -> int | None:
     from pressbot.extract.clean import line_key
 
     key = line_key(line)[:40]
     return next((i for i in range(start, len(page)) if line_key(page[i]).startswith(key)), None)
-
-
-# At most this many page lines directly above the main text are read as its head.
-HEAD_ABOVE = 4
 
 
 def around_start(
@@ -275,7 +496,7 @@ def around_start(
         return [], []
     # Anchor on the first paragraph (unambiguous), then step back to the text's first
     # line: a short first line ("سکھر") also occurs in menus further up the page.
-    para = next((ln for ln in lines if len(ln) >= 100), lines[0])
+    para = next((ln for ln in lines if len(ln) >= BODY_MIN), lines[0])
     end = _find(page, para)
     if end is None:
         return [], []
@@ -288,10 +509,10 @@ def around_start(
     inside = set(lines)
     above: list[str] = []
     for line in reversed(page[max(0, first - HEAD_ZONE) : first]):
-        if is_junk(line) or len(line) > 300 or len(above) == HEAD_ABOVE:
+        if is_junk(line) or len(line) > HEAD_LINE_MAX or len(above) == HEAD_ABOVE:
             break
         above.insert(0, line)
-    between = [ln for ln in page[first:end] if ln not in inside and len(ln) <= 300]
+    between = [ln for ln in page[first:end] if ln not in inside and len(ln) <= HEAD_LINE_MAX]
     return above, between
 
 
@@ -319,7 +540,7 @@ def widen_to(pruned: HtmlElement, marker: str) -> list[str] | None:
             return None
         lines = block_text(container)
         at = next((i for i, ln in enumerate(lines) if line_key(ln) == line_key(marker)), 0)
-        if any(len(ln) >= 80 for ln in lines[:at]):
+        if any(len(ln) >= PARA_MIN for ln in lines[:at]):
             return lines
     return None
 
@@ -331,13 +552,13 @@ def inline_teasers(
     (beside its paragraphs), which text extraction may drop as link-heavy."""
     from pressbot.extract.clean import line_key
 
-    starts = [line_key(ln)[:30] for ln in lines if len(ln) >= 80]
+    starts = [line_key(ln)[:30] for ln in lines if len(ln) >= PARA_MIN]
     out: list[tuple[str, str | None]] = []
     for el in tree.iter("p", "div", "li"):
         if any(isinstance(d.tag, str) and d.tag in _BLOCK_TAGS for d in el.iterdescendants()):
             continue  # a box holding paragraphs (an appended article), not one teaser line
         text = " ".join(el.text_content().split())
-        found = split(text) if len(text) < 300 else None
+        found = split(text) if len(text) < TEASER_LINE_MAX else None
         parent = el.getparent()
         if found is None or parent is None:
             continue

@@ -16,6 +16,8 @@ from functools import cached_property
 from typing import Literal
 from urllib.parse import urlsplit
 
+from lxml import etree
+
 Kind = Literal["police", "ministry", "news", "aggregator"]
 KINDS: tuple[Kind, ...] = ("police", "ministry", "news", "aggregator")
 
@@ -24,7 +26,8 @@ KINDS: tuple[Kind, ...] = ("police", "ministry", "news", "aggregator")
 class Hints:
     """Per-site extraction hints, all optional.
 
-    Selectors are XPath expressions (they are compiled once, and XPath can say
+    Selectors are XPath expressions (compiled once, when the declaration is made,
+    so a typo fails at import rather than on the first page; and XPath can say
     things CSS cannot, such as "the table cell after the one saying Date").
     """
 
@@ -36,6 +39,26 @@ class Hints:
     title: str | None = None
     # Lines this site repeats on every page (slogans, mottos): never body text.
     slogans: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        # Compile now: a bad selector is an error in the declaration.
+        for name in ("prune_xpaths", "body_xpath", "title_xpath"):
+            try:
+                getattr(self, name)
+            except etree.XPathSyntaxError as exc:
+                raise ValueError(f"hints: bad XPath in {name.split('_')[0]}: {exc}") from exc
+
+    @cached_property
+    def prune_xpaths(self) -> tuple[etree.XPath, ...]:
+        return tuple(etree.XPath(x) for x in self.prune)
+
+    @cached_property
+    def body_xpath(self) -> etree.XPath | None:
+        return etree.XPath(self.body) if self.body else None
+
+    @cached_property
+    def title_xpath(self) -> etree.XPath | None:
+        return etree.XPath(self.title) if self.title else None
 
 
 @dataclass(frozen=True)
@@ -62,6 +85,12 @@ class Source:
     notes: str = ""
     # Extra domains the site serves articles from (e.g. with and without www).
     extra_domains: tuple[str, ...] = ()
+    # Page classes for this site's layouts, newest first, as dotted paths
+    # ("pressbot.sources.example_pages.ExamplePageV2"): subclasses of
+    # pressbot.extract.page.Page that override the field methods the site needs.
+    # The first whose fits() accepts a page reads it, so pages archived before a
+    # redesign keep their parser; none given (or none fits): the generic Page.
+    pages: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not re.fullmatch(r"[a-z][a-z0-9_]*", self.key):
@@ -73,6 +102,10 @@ class Source:
         re.compile(self.article_pattern)
         if self.pagination:
             re.compile(self.pagination)
+        for path in self.pages:
+            # Resolved on first use (importing pressbot.extract here would be circular).
+            if not re.fullmatch(r"[A-Za-z_][\w.]*\.[A-Za-z_]\w*", path):
+                raise ValueError(f"source {self.key}: page class {path!r} is not a dotted path")
 
     @property
     def domains(self) -> tuple[str, ...]:

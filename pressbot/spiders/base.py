@@ -29,6 +29,7 @@ from pressbot import config
 from pressbot.db.store import Known, Store
 from pressbot.decode import is_framed, page_damage
 from pressbot.extract import extract_html
+from pressbot.extract.page import failed_fields
 from pressbot.frontier import GAVE_UP, Frontier, Policy, Walk
 from pressbot.items import Record
 from pressbot.politeness import ROBOTS_UNAVAILABLE
@@ -733,6 +734,9 @@ class SourceSpider(scrapy.Spider):
             return
         record.frontier_key = key
         self._count("articles_fetched")
+        for field in failed_fields(record):
+            # The record is kept with that field empty; notes say why.
+            self._count(f"field_errors/{field}")
         yield record
 
     def _damaged(self, key: str, response: Response, reason: str) -> None:

@@ -33,6 +33,16 @@ from zoneinfo import ZoneInfo
 
 from pressbot.lexicon import calendar as cal
 from pressbot.lexicon import places
+from pressbot.text.letters import (
+    ARABIC_TO_URDU,
+    DIGITS,
+    INVISIBLE,
+    NEWLINES,
+    SPACES,
+    TATWEEL,
+    ZWNJ,
+    is_diacritic,
+)
 from pressbot.text.urdu import normalize_display
 
 __all__ = [
@@ -63,25 +73,14 @@ _DATEPARSER_LANGUAGES: Final = ("ur", "en")
 # to a position in the original (for spans and dateline ends).
 
 _FOLD_TABLE: Final[dict[int, str | None]] = {
-    **{0x0660 + i: str(i) for i in range(10)},  # ٠-٩
-    **{0x06F0 + i: str(i) for i in range(10)},  # ۰-۹
-    0x064A: "\u06cc",  # ي -> ی
-    0x0649: "\u06cc",  # ى -> ی
-    0x0643: "\u06a9",  # ك -> ک
-    0x0647: "\u06c1",  # ه -> ہ
-    0x0629: "\u06c3",  # ة -> ۃ
-    0x0678: "\u0626",  # ٸ -> ئ
-    **{cp: " " for cp in (0x09, 0xA0, 0x1680, 0x202F, 0x205F, 0x3000, *range(0x2000, 0x200B))},
-    **{cp: "\n" for cp in (0x0D, 0x0B, 0x0C, 0x85, 0x2028, 0x2029)},
-    **{
-        cp: None
-        for cp in (
-            0x00AD, 0x061C, 0x0640, 0x0670, 0x180E, 0xFEFF,
-            *range(0x064B, 0x0660), *range(0x06D6, 0x06EE), *range(0x200B, 0x2010),
-            *range(0x202A, 0x202F), *range(0x2060, 0x2065), *range(0x2066, 0x206A),
-        )
-    },
-}  # fmt: skip
+    **DIGITS,
+    **ARABIC_TO_URDU,
+    **{ord(c): " " for c in SPACES},
+    **{ord(c): "\n" for c in NEWLINES},
+    # Invisible characters, tatweel, ZWNJ and diacritics leave no trace in a date.
+    **{ord(c): None for c in INVISIBLE + TATWEEL + ZWNJ},
+    **{cp: None for cp in range(0x064B, 0x06EE) if is_diacritic(cp)},
+}
 # Characters that are dropped or expanded: only text holding one of these needs
 # the slow, position-tracking fold.
 _SLOW_CHARS: Final = re.compile(

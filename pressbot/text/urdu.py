@@ -1,143 +1,118 @@
-"""Urdu text normalisation: one form for display, one key for matching.
+"""Arabic-script text: one form to store and show, keys to compare.
 
-* :func:`normalize_display` is what gets stored and shown.  It only removes
-  differences a reader cannot see or would call a typo: Arabic code points where
-  Urdu has its own letter, presentation forms, tatweel, invisible characters,
-  messy whitespace and spacing around Urdu punctuation.  Diacritics and digits
-  stay as written.
-* :func:`match_key` is for hashing and shingling.  On top of the display form it
-  drops diacritics, makes all digits ASCII, lower-cases, turns punctuation into
-  spaces and folds hamza spellings that mean the same word.
+* :func:`normalize_display` is what gets stored and shown: the text as the page
+  wrote it. Only what a reader cannot see is cleaned: invisible format characters
+  (zero-width spaces, direction marks, BOM; ZWNJ survives between two letters),
+  odd spaces and newlines, spaces at line ends and before Urdu punctuation, and a
+  missing space after it. Letters are never rewritten: Arabic ي ك ه ة on an
+  Arabic page (or a windows-1256 Urdu page), tatweel, presentation forms,
+  diacritics and digits stay as written.
+* :func:`match_key` is for hashing, shingling, dedup and search. It folds Arabic
+  letter forms into Urdu ones (ي ى -> ی, ك -> ک, ه -> ہ, ة -> ۃ), presentation
+  forms into letters, drops tatweel and diacritics, makes all digits ASCII,
+  lower-cases, turns punctuation into spaces and folds hamza spellings that mean
+  the same word. It reads raw text: ``match_key(normalize_display(x)) ==
+  match_key(x)``, and it is the key it always was (``content_hash`` of stored
+  pages does not move).
+* :func:`fold` is the same letter folding with punctuation and spacing kept, for
+  phrase lists whose patterns need them; :func:`phrase_pattern` turns a phrase into
+  a regular expression that matches any spelling with the same key, so a value
+  after a label can be cut from the text as published.
 
-Both are idempotent: applying one twice gives what applying it once gave.
+All are idempotent.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Final, Literal
+from functools import lru_cache
+from typing import Final
+
+from pressbot.text.letters import (
+    ARABIC_LETTER,
+    ARABIC_TO_URDU,
+    DIGITS,
+    INVISIBLE,
+    KEY_FOLDS,
+    LETTER,
+    NEWLINES,
+    PHRASE_ALEF,
+    PRESENTATION_FORMS,
+    SPACES,
+    TATWEEL,
+    URDU_MARKS,
+    ZWNJ,
+    is_arabic_letter,
+    is_diacritic,
+    is_mark,
+    spellings,
+)
 
 __all__ = [
-    "EN_MAX_SHARE",
-    "UR_MIN_SHARE",
-    "Language",
-    "detect_language",
+    "fold",
     "has_urdu",
+    "letter_counts",
     "match_key",
     "normalize_display",
+    "phrase_pattern",
     "to_ascii_digits",
     "urdu_ratio",
 ]
 
-Language = Literal["ur", "en", "mixed"]
-
-_ZWNJ: Final = "\u200c"
-_TATWEEL: Final = "\u0640"
-
-# Arabic code points that Urdu writes with a letter of its own.  Only U+0647
-# (Arabic heh) becomes heh goal; U+06BE (do-chashmi heh, the aspirate in "بھ",
-# "کھ") is a different code point and is never touched.
-_ARABIC_TO_URDU: Final[dict[int, str]] = {
-    0x064A: "\u06cc",  # ي Arabic yeh -> ی
-    0x0649: "\u06cc",  # ى alef maksura -> ی
-    0x0643: "\u06a9",  # ك Arabic kaf -> ک
-    0x0647: "\u06c1",  # ه Arabic heh -> ہ
-    0x0629: "\u06c3",  # ة teh marbuta -> ۃ
-    0x0678: "\u0626",  # ٸ high-hamza yeh, typed by some Urdu keyboards for ئ
-}
-
-# Characters with no visible form of their own: zero-width space, joiners,
-# direction marks and embeddings, word joiner, BOM, soft hyphen.  ZWNJ is
-# handled separately because between two letters it changes the glyphs.
-_INVISIBLE: Final[str] = (
-    "\u00ad\u061c\u180e\u200b\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
-    "\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufeff"
-)
-_SPACES: Final[str] = (
-    "\t\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
-    "\u202f\u205f\u3000"
-)
-_NEWLINES: Final[str] = "\r\x0b\x0c\x85\u2028\u2029"
-
+# Display: whitespace and invisible characters only.
 _DISPLAY_TABLE: Final[dict[int, str | None]] = {
-    **_ARABIC_TO_URDU,
-    **{ord(c): None for c in _INVISIBLE + _TATWEEL},
-    **{ord(c): " " for c in _SPACES},
-    **{ord(c): "\n" for c in _NEWLINES},
+    **{ord(c): None for c in INVISIBLE},
+    **{ord(c): " " for c in SPACES},
+    **{ord(c): "\n" for c in NEWLINES},
 }
+# Keys: on top of that, letter forms and tatweel.
+_FORMS_TABLE: Final[dict[int, str | None]] = {
+    **ARABIC_TO_URDU,
+    **_DISPLAY_TABLE,
+    ord(TATWEEL): None,
+}
+_PRESENTATION_FORM: Final = re.compile(PRESENTATION_FORMS + "+")
 
-# Presentation forms are glyph shapes, not letters.  NFKC turns them back into
-# letters; it is applied to these characters only, since on the whole text it
-# would also rewrite ligatures like "ﬁ", superscripts and full-width Latin.
-# U+FDFA-U+FDFF (ﷺ, ﷻ, ﷽ …) are whole phrases used as symbols and are kept;
-# U+FEFF is the BOM, removed as invisible.
-_PRESENTATION_FORM: Final = re.compile("[\ufb50-\ufdf9\ufe70-\ufefe]+")
-
-_URDU_MARKS: Final = "،؛؟۔"
-_SPACE_BEFORE_MARK: Final = re.compile(f" +(?=[{_URDU_MARKS}])")
+_SPACE_BEFORE_MARK: Final = re.compile(f" +(?=[{URDU_MARKS}])")
 # One space after an Urdu mark glued to a letter ("گیا۔فورم"), or to a number
 # that does not continue a number ("مطابق،2024"); "3۔5" stays as written.
 _GLUED_AFTER_MARK: Final = re.compile(
-    f"([{_URDU_MARKS}])(?=[^\\W\\d_])|(?<!\\d)([{_URDU_MARKS}])(?=\\d)"
+    f"([{URDU_MARKS}])(?=[^\\W\\d_])|(?<!\\d)([{URDU_MARKS}])(?=\\d)"
 )
 _MULTI_SPACE: Final = re.compile(" {2,}")
 _SPACE_AT_LINE_EDGE: Final = re.compile(" *\n *")
 _MANY_NEWLINES: Final = re.compile("\n{3,}")
-_ZWNJ_RUN: Final = re.compile(f"{_ZWNJ}+")
-
-_DIGITS_TABLE: Final[dict[int, str]] = {
-    **{0x0660 + i: str(i) for i in range(10)},  # Arabic-Indic ٠-٩
-    **{0x06F0 + i: str(i) for i in range(10)},  # Extended Arabic-Indic (Urdu) ۰-۹
-}
-
-# Share of Arabic-script letters at or above which text is Urdu, and at or
-# below which it is English.  Urdu paragraphs carry English acronyms ("UNDP",
-# "COVID-19"), so "ur" starts below 100%; a headline of two equal halves is mixed.
-UR_MIN_SHARE: Final = 0.7
-EN_MAX_SHARE: Final = 0.3
-# Below this many letters one stray letter would swing the share, so the
-# majority script decides (a tie is "mixed").
-_MIN_LETTERS_FOR_SHARE: Final = 4
-
-
-def _is_arabic_letter(ch: str) -> bool:
-    """An Arabic-script letter (tatweel, marks, digits and punctuation are not)."""
-    if not ch.isalpha() or ch == _TATWEEL:
-        return False
-    cp = ord(ch)
-    return (
-        0x0600 <= cp <= 0x06FF
-        or 0x0750 <= cp <= 0x077F
-        or 0x08A0 <= cp <= 0x08FF
-        or 0xFB50 <= cp <= 0xFDFF
-        or 0xFE70 <= cp <= 0xFEFF
-    )
-
-
-def _is_mark(ch: str) -> bool:
-    return unicodedata.category(ch).startswith("M")
+_ZWNJ_RUN: Final = re.compile(f"{ZWNJ}+")
 
 
 def _nfkc(m: re.Match[str]) -> str:
     return unicodedata.normalize("NFKC", m.group())
 
 
+def _joins(ch: str) -> bool:
+    """Characters a ZWNJ's neighbours are looked for across: marks sit on the
+    letter before them, tatweel is a stretched join."""
+    return ch == TATWEEL or is_mark(ch)
+
+
 def _zwnj_in_context(m: re.Match[str]) -> str:
-    """Keep one ZWNJ between two Arabic-script letters (it stops them joining,
-    as in compounds); anywhere else it does nothing and goes."""
+    """Keep one ZWNJ between two Arabic-script letters (it stops them joining, as
+    in compounds); anywhere else it does nothing and goes."""
     s = m.string
     before = m.start() - 1
-    while before >= 0 and _is_mark(s[before]):
+    while before >= 0 and _joins(s[before]):
         before -= 1
     after = m.end()
+    while after < len(s) and s[after] == TATWEEL:
+        after += 1
     if (
         before >= 0
         and after < len(s)
-        and _is_arabic_letter(s[before])
-        and _is_arabic_letter(s[after])
+        and is_arabic_letter(s[before])
+        and is_arabic_letter(s[after])
     ):
-        return _ZWNJ
+        return ZWNJ
     return ""
 
 
@@ -145,7 +120,12 @@ def _glued_mark(m: re.Match[str]) -> str:
     return (m.group(1) or m.group(2)) + " "
 
 
-def _tidy_whitespace(text: str) -> str:
+def _tidy(text: str) -> str:
+    """Whitespace of ``text`` after the character tables ran: one ZWNJ where it
+    joins letters, Urdu punctuation spacing, single spaces, at most one blank line."""
+    text = _ZWNJ_RUN.sub(_zwnj_in_context, text)
+    text = _SPACE_BEFORE_MARK.sub("", text)
+    text = _GLUED_AFTER_MARK.sub(_glued_mark, text)
     text = _MULTI_SPACE.sub(" ", text)
     text = _SPACE_AT_LINE_EDGE.sub("\n", text)
     text = _MANY_NEWLINES.sub("\n\n", text)
@@ -153,120 +133,133 @@ def _tidy_whitespace(text: str) -> str:
 
 
 def normalize_display(text: str) -> str:
-    """The form of ``text`` to store and show.
+    """The form of ``text`` to store and show: as written, apart from whitespace.
 
-    Maps Arabic letter forms to Urdu (ي ى -> ی, ك -> ک, ه -> ہ, ة -> ۃ),
-    presentation forms to letters, removes tatweel and invisible characters
-    (ZWNJ survives only between two Arabic-script letters), turns odd spaces into
-    plain ones, strips spaces at line ends, keeps at most one blank line, and puts
-    Urdu punctuation (، ؛ ؟ ۔) right after the word with one space after it.
-    Diacritics, digits and Latin text are left as they are.
+    Removes invisible format characters (ZWNJ survives only between two
+    Arabic-script letters, across diacritics and tatweel), turns odd spaces and
+    newlines into plain ones, strips spaces at line ends, keeps at most one blank
+    line, and puts Urdu punctuation (، ؛ ؟ ۔) right after the word with one space
+    after it. Every letter, mark, digit and tatweel stays as the page wrote it,
+    in the order it wrote it (no Unicode normalisation either: NFC would reorder
+    a shadda typed before a fatha).
+    """
+    return _tidy(text.replace("\r\n", "\n").translate(_DISPLAY_TABLE))
+
+
+def _fold_forms(text: str) -> str:
+    """Letter forms folded, whitespace tidied: the base of every key.
+
+    Arabic letter forms become Urdu (ي ى -> ی, ك -> ک, ه -> ہ, ة -> ۃ),
+    presentation forms become letters, tatweel goes, ی + hamza above composes to ئ.
     """
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n"))
     text = _PRESENTATION_FORM.sub(_nfkc, text)
-    text = text.translate(_DISPLAY_TABLE)
+    text = text.translate(_FORMS_TABLE)
+    # ZWNJ is decided on the folded letters, as it always was (keys must not move).
     text = _ZWNJ_RUN.sub(_zwnj_in_context, text)
     # ی + hamza above is how ئ looks; NFC only composes it from Arabic yeh.
     text = unicodedata.normalize("NFC", text.replace("\u06cc\u0654", "\u0626"))
     text = _SPACE_BEFORE_MARK.sub("", text)
     text = _GLUED_AFTER_MARK.sub(_glued_mark, text)
-    return _tidy_whitespace(text)
+    text = _MULTI_SPACE.sub(" ", text)
+    text = _SPACE_AT_LINE_EDGE.sub("\n", text)
+    text = _MANY_NEWLINES.sub("\n\n", text)
+    return text.strip(" \n")
 
 
 class _KeyTable(dict[int, str | None]):
-    """str.translate table for :func:`match_key`, filled in as characters are
-    met, since "every punctuation character" is too many to list up front."""
+    """str.translate table for keys, filled in as characters are met, since
+    "every punctuation character" is too many to list up front."""
+
+    def __init__(self, punctuation: str | None) -> None:
+        super().__init__({**KEY_FOLDS, ord("\n"): " "})
+        self._punctuation = punctuation
 
     def __missing__(self, cp: int) -> str | None:
         value = self._fold(cp)
         self[cp] = value
         return value
 
-    @staticmethod
-    def _fold(cp: int) -> str | None:
-        if 0x064B <= cp <= 0x065F or cp == 0x0670 or 0x06D6 <= cp <= 0x06ED:
-            return None  # harakat, superscript alef, Quranic marks
-        if cp in _DIGITS_TABLE:
-            return _DIGITS_TABLE[cp]
+    def _fold(self, cp: int) -> str | None:
+        if is_diacritic(cp):
+            return None
+        if cp in DIGITS:
+            return DIGITS[cp]
         ch = chr(cp)
-        if ch == _ZWNJ or unicodedata.category(ch).startswith("P"):
+        if ch == ZWNJ:
             return " "
+        if unicodedata.category(ch).startswith("P"):
+            return ch if self._punctuation is None else self._punctuation
         return ch
 
 
-_KEY_TABLE: Final = _KeyTable(
-    {
-        # ۓ is ے with hamza, the same as the two-letter spelling ئے ("گئے"/"گۓ").
-        0x06D3: "\u0626\u06d2",
-        # ۂ/ۀ carry the izafat hamza; izafat written as zer is a diacritic and
-        # dropped, so the hamza spelling folds to the bare heh as well.
-        0x06C2: "\u06c1",
-        0x06C0: "\u06c1",
-        ord("\n"): " ",
-    }
-)
+_KEY_TABLE: Final = _KeyTable(" ")
+_FOLD_TABLE: Final = _KeyTable(None)
 
 
 def match_key(text: str) -> str:
     """A key under which texts that differ only in form are equal.
 
-    The display form without diacritics, with ASCII digits, lower-cased, every
-    punctuation character (Latin or Urdu, quotes, guillemets) turned into a space
-    and all whitespace collapsed to single spaces.  ۓ and ئے, and ۂ/ۀ and ہ, fold
-    together.
+    Letter forms folded (see :func:`_fold_forms`), without diacritics, with ASCII
+    digits, lower-cased, every punctuation character (Latin or Urdu, quotes,
+    guillemets) turned into a space and all whitespace collapsed to single
+    spaces. ۓ and ئے, and ۂ/ۀ and ہ, fold together.
     """
-    text = normalize_display(text).translate(_KEY_TABLE).lower()
+    text = _fold_forms(text).translate(_KEY_TABLE).lower()
     # Dropping a mark can leave a base and a later mark adjacent that NFC joins.
     text = unicodedata.normalize("NFC", text)
     return " ".join(text.split())
 
 
+@lru_cache(maxsize=8192)
+def fold(text: str) -> str:
+    """:func:`match_key` with punctuation and line breaks' spaces kept: letter
+    forms, diacritics, digits and case folded, whitespace collapsed. For phrase
+    lists matched by regular expressions that need the punctuation."""
+    text = _fold_forms(text).translate(_FOLD_TABLE).lower()
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+# Between the letters of a phrase, text may hold what keys drop: diacritics,
+# tatweel, invisible characters.
+_INSIDE: Final = "[\u064b-\u065f\u0670\u06d6-\u06ed" + re.escape(TATWEEL + INVISIBLE + ZWNJ) + "]*"
+
+
+@lru_cache(maxsize=1024)
+def phrase_pattern(phrase: str) -> str:
+    """A regular expression (for re.IGNORECASE) matching ``phrase`` in any spelling
+    with the same key: Arabic or Urdu letter forms, any digits, diacritics or
+    tatweel between letters, any run of spaces between words, and hamza on or under
+    alef written or not. The phrase is given in its folded spelling (:func:`fold`)."""
+    parts: list[str] = []
+    for ch in fold(phrase):
+        if ch == " ":
+            parts.append(r"[\s\u200c]+")
+            continue
+        same = spellings(ch) + "".join(chr(c) for c, to in PHRASE_ALEF.items() if to == ch)
+        parts.append(re.escape(ch) if len(same) == 1 else f"[{re.escape(same)}]")
+        if is_arabic_letter(ch):
+            parts.append(_INSIDE)
+    return "".join(parts)
+
+
 def to_ascii_digits(text: str) -> str:
     """Arabic-Indic (٠-٩) and Urdu (۰-۹) digits as ASCII 0-9; nothing else changes."""
-    return text.translate(_DIGITS_TABLE)
+    return text.translate(DIGITS)
 
 
-def _letter_counts(text: str) -> tuple[int, int]:
-    """(Arabic-script letters, all letters) in ``text``."""
-    arabic = total = 0
-    for ch in text:
-        if ch.isalpha() and ch != _TATWEEL:
-            total += 1
-            if _is_arabic_letter(ch):
-                arabic += 1
-    return arabic, total
+def letter_counts(text: str) -> tuple[int, int]:
+    """(Arabic-script letters, all letters) in ``text``; tatweel is no letter."""
+    return len(ARABIC_LETTER.findall(text)), len(LETTER.findall(text))
 
 
 def has_urdu(text: str) -> bool:
     """Whether ``text`` holds at least one Arabic-script letter."""
-    return any(_is_arabic_letter(ch) for ch in text)
+    return ARABIC_LETTER.search(text) is not None
 
 
 def urdu_ratio(text: str) -> float:
-    """Share of the letters in ``text`` that are Arabic-script (0.0 if none)."""
-    arabic, total = _letter_counts(text)
+    """Share of the letters in ``text`` that are Arabic-script (0.0 if none):
+    Urdu, Arabic or Persian alike; :mod:`pressbot.text.language` tells them apart."""
+    arabic, total = letter_counts(text)
     return arabic / total if total else 0.0
-
-
-def detect_language(text: str) -> Language:
-    """The language of ``text``, "ur", "en" or "mixed", by its letters' script.
-
-    At least ``UR_MIN_SHARE`` (0.7) is "ur", at most ``EN_MAX_SHARE`` (0.3) is
-    "en" (any non-Arabic script counts as English here), in between is "mixed".
-    With fewer than 4 letters the majority script decides, a tie is "mixed".
-    Text with no letters at all (numbers, punctuation) is "mixed": undetermined.
-    """
-    arabic, total = _letter_counts(text)
-    if total == 0:
-        return "mixed"
-    if total < _MIN_LETTERS_FOR_SHARE:
-        other = total - arabic
-        if arabic == other:
-            return "mixed"
-        return "ur" if arabic > other else "en"
-    share = arabic / total
-    if share >= UR_MIN_SHARE:
-        return "ur"
-    if share <= EN_MAX_SHARE:
-        return "en"
-    return "mixed"

@@ -1,0 +1,1 @@
+"""Page classes used by tests to show how a site overrides extraction."""
