@@ -168,3 +168,31 @@ def test_flush_failure_is_counted_not_raised(sqlite_url: str, state: str) -> Non
         f.dropped(url_key(URLS[0]), URLS[0], "no_body")
     f.flush()
     assert f.write_errors == 1
+
+
+def test_revalidation_interval_grows_with_age() -> None:
+    from pressbot.spiders.base import REVALIDATE_MAX, REVALIDATE_MIN, revalidation_interval
+
+    assert revalidation_interval(timedelta(minutes=5)) == REVALIDATE_MIN
+    assert revalidation_interval(timedelta(days=1)) == timedelta(hours=3)
+    assert revalidation_interval(timedelta(days=30)) == timedelta(days=30) / 8
+    assert revalidation_interval(timedelta(days=400)) == REVALIDATE_MAX
+
+
+def test_a_listing_date_later_than_the_stored_copy_means_updated() -> None:
+    from zoneinfo import ZoneInfo
+
+    from pressbot.db.store import Known
+    from pressbot.spiders.base import _newer_than_stored
+
+    khi = ZoneInfo("Asia/Karachi")
+    have = Known(None, "h", None, datetime(2023, 9, 1, tzinfo=khi), None)
+    assert _newer_than_stored(datetime(2023, 9, 9, tzinfo=khi), have)
+    assert not _newer_than_stored(datetime(2023, 9, 1, tzinfo=khi), have)
+    assert not _newer_than_stored(None, have)
+    updated = Known(
+        None, "h", None, datetime(2023, 8, 1, tzinfo=khi), datetime(2023, 9, 9, tzinfo=khi)
+    )
+    assert not _newer_than_stored(datetime(2023, 9, 9, tzinfo=khi), updated)
+    # A stored copy without dates cannot be compared: no refetch on that ground.
+    assert not _newer_than_stored(datetime(2023, 9, 9, tzinfo=khi), Known(None, "h"))

@@ -51,6 +51,8 @@ class Known:
     fetched_at: datetime | None
     content_hash: str
     first_seen_at: datetime | None = None
+    published_at: datetime | None = None
+    updated_at: datetime | None = None
 
 
 def row_values(record: Record) -> dict[str, Any]:
@@ -91,10 +93,29 @@ class Store:
                         RecordRow.fetched_at,
                         RecordRow.content_hash,
                         RecordRow.first_seen_at,
+                        RecordRow.published_at,
+                        RecordRow.updated_at,
                     ).where(RecordRow.url_key.in_(wanted[i : i + 500]))
                 )
-                for key, fetched, chash, first in rows:
-                    out[key] = Known(fetched, chash, first)
+                for key, fetched, chash, first, published, updated in rows:
+                    out[key] = Known(fetched, chash, first, published, updated)
+        return out
+
+    def last_checked(self, keys: Iterable[str]) -> dict[str, datetime]:
+        """When each page was last fetched or revalidated (any answer, a 304 too), from
+        the raw archive."""
+        wanted = sorted(set(keys))
+        out: dict[str, datetime] = {}
+        with Session(self.engine) as s:
+            for i in range(0, len(wanted), 500):
+                rows = s.execute(
+                    select(PageRow.url_key, func.max(PageRow.fetched_at))
+                    .where(PageRow.url_key.in_(wanted[i : i + 500]))
+                    .group_by(PageRow.url_key)
+                )
+                for key, when in rows:
+                    if when is not None:
+                        out[key] = when if when.tzinfo else when.replace(tzinfo=UTC)
         return out
 
     def validators(self, keys: Iterable[str]) -> dict[str, dict[str, str]]:

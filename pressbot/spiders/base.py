@@ -30,11 +30,11 @@ from pressbot.db.store import Known, Store
 from pressbot.decode import is_framed, page_damage
 from pressbot.extract import extract_html
 from pressbot.extract.page import failed_fields
-from pressbot.frontier import GAVE_UP, Frontier, Policy, Walk
+from pressbot.frontier import DROPPED, GAVE_UP, Frontier, Policy, Walk
 from pressbot.items import Record
 from pressbot.politeness import ROBOTS_UNAVAILABLE
 from pressbot.sources import Source
-from pressbot.text.dates import parse_date
+from pressbot.text.dates import find_date, parse_date
 from pressbot.urls import canonical_url, url_key
 
 logger = logging.getLogger(__name__)
@@ -119,6 +119,40 @@ def parse_retry_after(raw: bytes | str | None, now: datetime) -> datetime | None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return when
+
+
+# Revalidation of stored pages seen on a listing's first page: an eighth of the
+# page's age, between an hour and two weeks -- a release is corrected in its first
+# day or two if ever, and a year-old one almost never.
+REVALIDATE_MIN = timedelta(hours=1)
+REVALIDATE_MAX = timedelta(days=14)
+
+
+def revalidation_interval(age: timedelta) -> timedelta:
+    return min(REVALIDATE_MAX, max(REVALIDATE_MIN, age / 8))
+
+
+def _newer_than_stored(stated: datetime | None, have: Known) -> bool:
+    """A date a listing shows beside a stored article that is later (by day) than any
+    date the stored copy carries: the release was updated."""
+    if stated is None:
+        return False
+    own = have.updated_at or have.published_at
+    if own is None:
+        return False
+    zone = stated.tzinfo or UTC
+    return stated.date() > own.astimezone(zone).date()
+
+
+def _join(response: Response, href: str | None) -> str | None:
+    """``href`` made absolute, or None for a link no URL parser accepts
+    ("http://[ccpa-preferences]"): one bad link costs that link, not the page."""
+    if not href:
+        return None
+    try:
+        return response.urljoin(href.strip())
+    except ValueError:
+        return None
 
 
 _LAST_NUMBER = re.compile(r"(\d+)(?!.*\d)")
@@ -296,6 +330,7 @@ class SourceSpider(scrapy.Spider):
         *,
         revalidate: bool = False,
         found_on: str | None = None,
+        stated: dict[str, datetime] | None = None,
     ) -> tuple[list[scrapy.Request], set[str], dict[str, datetime | None]]:
         """Requests for the article URLs worth fetching, the keys never seen before
         (for the listing's stop rule), and when each known key was first seen.
@@ -305,6 +340,7 @@ class SourceSpider(scrapy.Spider):
         ``revalidate``, for the first listing page, where updated releases show up
         -- stored pages asked for conditionally (a 304 costs nothing)."""
         assert self.frontier is not None and self.store is not None
+        stated = stated or {}
         seen: dict[str, tuple[str, datetime | None]] = {}
         for url, lastmod in candidates:
             if self.source.owns(url) and self.source.is_article(url):
@@ -340,14 +376,22 @@ class SourceSpider(scrapy.Spider):
             entry = self.frontier.get(key)
             if have is None:
                 if entry is not None and not entry.due(now) and not self.refresh:
-                    self._count("gave_up_seen" if entry.state == GAVE_UP else "deferred")
+                    if entry.state == GAVE_UP:
+                        self._count("gave_up_seen")
+                    elif entry.state == DROPPED:
+                        self._count("dropped_seen")  # not an article: nothing owed
+                    else:
+                        self._count("deferred")
                     continue
                 request = self._article(url, key)
             elif (
                 not self.incremental
                 or (lastmod and have.fetched_at and lastmod > have.fetched_at)
                 or (entry is not None and entry.due(now))
+                or _newer_than_stored(stated.get(url), have)
             ):
+                if stated.get(url) is not None and _newer_than_stored(stated.get(url), have):
+                    self._count("listing_date_newer")
                 request = self._article(url, key)
             elif revalidate:
                 stale.append(key)
@@ -361,6 +405,8 @@ class SourceSpider(scrapy.Spider):
             if request is not None:
                 requests.append(request)
         if stale:
+            stale = self._due_for_revalidation(stale, known, now)
+        if stale:
             try:
                 validators = self.store.validators(stale)
             except Exception:
@@ -373,6 +419,29 @@ class SourceSpider(scrapy.Spider):
                 if request is not None:
                     requests.append(request)
         return requests, new, first_seen
+
+    def _due_for_revalidation(
+        self, keys: list[str], known: dict[str, Known], now: datetime
+    ) -> list[str]:
+        """The stored pages worth a conditional request now: young pages often, old
+        pages rarely (:func:`revalidation_interval`), counted from the last time the
+        page was fetched or revalidated (the raw archive keeps every answer)."""
+        try:
+            checked = self.store.last_checked(keys) if self.store is not None else {}
+        except Exception:
+            self._count("lookup_errors")
+            return keys
+        due = []
+        for key in keys:
+            have = known[key]
+            born = have.published_at or have.first_seen_at or now
+            last = checked.get(key) or have.fetched_at
+            if last is None or now - last >= revalidation_interval(now - born):
+                due.append(key)
+            elif key not in self._skipped:
+                self._skipped.add(key)
+                self._count("revalidation_not_due")
+        return due
 
     def _article(
         self,
@@ -486,14 +555,17 @@ class SourceSpider(scrapy.Spider):
         self, response: Response, page: int, start: str | None = None
     ) -> Iterator[scrapy.Request]:
         start = start or response.url
-        links = [response.urljoin(h) for h in response.xpath("//a/@href").getall()]
+        links = [u for h in response.xpath("//a/@href").getall() if (u := _join(response, h))]
         articles = list(dict.fromkeys(u for u in links if self.source.is_article(u)))
         if not articles:
             # A listing without article links: the site's layout changed, or a bad page.
             self._count("listing_without_articles")
             logger.warning("%s: no article links on listing %s", self.source.key, response.url)
         wanted, new, first_seen = self._wanted(
-            ((u, None) for u in articles), revalidate=page == 1, found_on=response.url
+            ((u, None) for u in articles),
+            revalidate=page == 1,
+            found_on=response.url,
+            stated=self._listing_dates(response) if self.incremental else None,
         )
         yield from wanted
         if self.incremental and articles and not new and self._may_stop(start, first_seen):
@@ -514,6 +586,35 @@ class SourceSpider(scrapy.Spider):
             self._end_walk(start, "listing_budget")
         else:
             yield self._listing(following, start, page + 1)
+
+    def _listing_dates(self, response: Response) -> dict[str, datetime]:
+        """The date a listing shows beside each article link (a table row's "Date"
+        cell, a list item's stamp): the widest element around the link that holds
+        no other article's link, read for its first date. Government listings show
+        the date a release was last updated there, and that is how an update of a
+        release far older than the revalidation window is seen."""
+        out: dict[str, datetime] = {}
+        root = getattr(response, "selector", None)
+        if root is None:
+            return out
+        for link in root.root.iter("a"):
+            url = _join(response, link.get("href"))
+            if url is None or url in out or not self.source.is_article(url):
+                continue
+            row = None
+            for ancestor in link.iterancestors():
+                joined = (_join(response, h) for h in ancestor.xpath(".//a/@href"))
+                hrefs = {u for u in joined if u and self.source.is_article(u)}
+                if len(hrefs) > 1:
+                    break
+                row = ancestor
+            if row is None:
+                continue
+            text = " ".join(" ".join(row.itertext()).split())[:2000]
+            found = find_date(text, tz=self.source.timezone, relative=False)
+            if found is not None:
+                out[url] = found[0]
+        return out
 
     def _may_stop(self, start: str, first_seen: dict[str, datetime | None]) -> bool:
         """A page with nothing new ends the walk if what lies below it was covered:
@@ -541,7 +642,7 @@ class SourceSpider(scrapy.Spider):
         ]
         rel_next = response.xpath("//a[@rel='next']/@href | //link[@rel='next']/@href").get()
         if rel_next:
-            url = response.urljoin(rel_next)
+            url = _join(response, rel_next) or ""
             if pattern.search(url) and canonical_url(url) != here:
                 return url
         current = _page_number(response.url) if page > 1 else 1
@@ -609,11 +710,13 @@ class SourceSpider(scrapy.Spider):
         for item in selector.xpath("//item"):  # RSS 2.0
             link = item.xpath("link/text()").get(default="").strip()
             when = item.xpath("pubDate/text()").get() or item.xpath("date/text()").get()
-            entries.append((response.urljoin(link), self._lastmod(when)))
+            if url := _join(response, link):
+                entries.append((url, self._lastmod(when)))
         for entry in selector.xpath("//entry"):  # Atom
             link = entry.xpath("link[not(@rel) or @rel='alternate']/@href").get(default="")
             when = entry.xpath("updated/text()").get() or entry.xpath("published/text()").get()
-            entries.append((response.urljoin(link.strip()), self._lastmod(when)))
+            if url := _join(response, link):
+                entries.append((url, self._lastmod(when)))
         self._count("feed_entries", len(entries))
         requests, _, _ = self._wanted(entries, found_on=response.url)
         yield from requests
@@ -629,7 +732,9 @@ class SourceSpider(scrapy.Spider):
             return
         if kind == "sitemapindex":
             for entry in sitemap:
-                url = response.urljoin(entry["loc"])
+                url = _join(response, entry.get("loc"))
+                if url is None:
+                    continue
                 if depth + 1 > self.sitemap_depth:
                     self._count("budget/sitemap_depth")
                     continue
@@ -644,7 +749,11 @@ class SourceSpider(scrapy.Spider):
                     cb_kwargs={"depth": depth + 1},
                 )
             return
-        entries = [(response.urljoin(e["loc"]), self._lastmod(e.get("lastmod"))) for e in sitemap]
+        entries = [
+            (url, self._lastmod(e.get("lastmod")))
+            for e in sitemap
+            if (url := _join(response, e.get("loc")))
+        ]
         self._count("sitemap_entries", len(entries))
         requests, _, _ = self._wanted(entries, found_on=response.url)
         yield from requests
