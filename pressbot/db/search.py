@@ -1,0 +1,262 @@
+"""Full-text search over titles and bodies, in the database's own engine.
+
+Both sides of a search are *match keys* (:func:`pressbot.text.urdu.match_key`): the
+store indexes the match key of each record's titles (``title`` and ``title_en``)
+and body, and a query is folded the same way before it is matched. So a query typed
+with Arabic letter forms (ي ك ه), Arabic-Indic or Urdu digits, diacritics or other
+punctuation finds the Urdu text stored with the other forms, as dedup does.
+
+* **SQLite**: the FTS5 table ``records_fts(title, body)``, rowid = ``records.id``,
+  tokenizer ``unicode61 remove_diacritics 0`` (the match key has no Arabic
+  diacritics left, and Latin ones are kept as PostgreSQL keeps them). Ranked by
+  ``bm25`` with the titles weighing :data:`TITLE_WEIGHT` times the body.
+* **PostgreSQL**: ``records_tsv(record_id, doc)``, ``doc`` the tsvector of the
+  ``simple`` configuration (no stemming or stop words, which Urdu lacks) with the
+  titles at weight A and the body at B, under a GIN index. Ranked by ``ts_rank``
+  (A weighs 1.0 and B 0.4: the same 2.5 as on SQLite), normalised by document
+  length (option 1), as bm25 is.
+
+Every word of a query must match (AND); a passage in double quotes is a phrase.
+Words are not stemmed: "گرفتار" does not find "گرفتاری". One hit per story
+(``records.cluster_id``): the story's canonical record when it matches, else its
+best-ranked matching record, with the story's number of records.
+
+The index is written by :func:`index`, which the store calls in the transaction
+that inserts or changes records; migration 0004 indexed the records stored before.
+A deleted record leaves no hit: a trigger (SQLite) or the foreign key's cascade
+(PostgreSQL) deletes its entry.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Final
+
+from sqlalchemy import Connection, Engine, Integer, String, bindparam, text
+from sqlalchemy.orm import Session
+
+from pressbot.db.models import UTCDateTime
+from pressbot.text.urdu import match_key
+
+__all__ = [
+    "FTS_TABLE",
+    "TITLE_WEIGHT",
+    "EmptyQuery",
+    "Hit",
+    "Query",
+    "documents",
+    "index",
+    "parse_query",
+    "search",
+    "stories_sql",
+]
+
+# The SQLite FTS5 table (migration 0004); PostgreSQL's is the model SearchDocRow.
+FTS_TABLE: Final = "records_fts"
+# A word in a headline says more about what a release is about than one in its body.
+# PostgreSQL's ts_rank weighs A 1.0 and B 0.4; bm25 is given the same ratio.
+TITLE_WEIGHT: Final = 2.5
+
+_PG_DOC: Final = (
+    "setweight(to_tsvector('simple', :title), 'A') || setweight(to_tsvector('simple', :body), 'B')"
+)
+# Straight and typographic double quotes delimit a phrase.
+_PHRASE: Final = re.compile(r'"([^"]*)"|“([^”]*)”|«([^»]*)»')
+
+
+def documents(row: Mapping[str, Any]) -> tuple[str, str]:
+    """The indexed text of a record (a mapping with ``title``, ``title_en`` and
+    ``body``): the match keys of its titles and of its body."""
+    return match_key(f"{row['title']}\n{row.get('title_en') or ''}"), match_key(row["body"])
+
+
+def index(session: Session | Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Index these records (mappings with ``id``, ``title``, ``title_en`` and
+    ``body``), replacing what was indexed for them before. The caller owns the
+    transaction: the store calls this where it writes the records themselves."""
+    if not rows:
+        return
+    params = []
+    for row in rows:
+        title, body = documents(row)
+        params.append({"id": row["id"], "title": title, "body": body})
+    if _dialect(session) == "postgresql":
+        session.execute(
+            text(
+                f"INSERT INTO records_tsv (record_id, doc) VALUES (:id, {_PG_DOC}) "
+                "ON CONFLICT (record_id) DO UPDATE SET doc = excluded.doc"
+            ),
+            params,
+        )
+    else:
+        session.execute(
+            text(
+                f"INSERT OR REPLACE INTO {FTS_TABLE} (rowid, title, body) "
+                "VALUES (:id, :title, :body)"
+            ),
+            params,
+        )
+
+
+def _dialect(bind: Session | Connection) -> str:
+    return (bind.get_bind() if isinstance(bind, Session) else bind).dialect.name
+
+
+class EmptyQuery(ValueError):
+    """A query with no word to look for (empty, or only punctuation)."""
+
+
+@dataclass(frozen=True)
+class Query:
+    """A parsed query: words and phrases, each as match-key tokens."""
+
+    words: tuple[str, ...]
+    phrases: tuple[tuple[str, ...], ...]
+
+    def fts5(self) -> str:
+        """The FTS5 query: every word and phrase quoted (so no token is read as an
+        operator: "OR", "NOT", "NEAR"), all of them required."""
+        parts = [f'"{w}"' for w in self.words]
+        parts += ['"' + " ".join(p) + '"' for p in self.phrases]
+        return " ".join(parts)
+
+    def tsquery_sql(self) -> tuple[str, dict[str, str]]:
+        """A PostgreSQL tsquery expression and its parameters: ``plainto_tsquery`` of
+        the words AND ``phraseto_tsquery`` of each phrase, so PostgreSQL's own parser
+        splits the query as it split the documents."""
+        parts: list[str] = []
+        params: dict[str, str] = {}
+        if self.words:
+            parts.append("plainto_tsquery('simple', :words)")
+            params["words"] = " ".join(self.words)
+        for n, phrase in enumerate(self.phrases):
+            parts.append(f"phraseto_tsquery('simple', :phrase{n})")
+            params[f"phrase{n}"] = " ".join(phrase)
+        return " && ".join(parts), params
+
+
+def _tokens(text_: str) -> list[str]:
+    # A token of symbols only ("+", "%") is no word: both engines would drop it.
+    return [t for t in match_key(text_).split() if any(ch.isalnum() for ch in t)]
+
+
+def parse_query(query: str) -> Query:
+    """Fold ``query`` as stored text is folded; raises :class:`EmptyQuery` when no
+    word is left."""
+    phrases: list[tuple[str, ...]] = []
+    words: list[str] = []
+
+    def take(m: re.Match[str]) -> str:
+        tokens = _tokens(next(g for g in m.groups() if g is not None))
+        if len(tokens) > 1:
+            phrases.append(tuple(tokens))
+        else:
+            words.extend(tokens)
+        return " "
+
+    words.extend(_tokens(_PHRASE.sub(take, query)))
+    if not words and not phrases:
+        raise EmptyQuery(f"nothing to search for in {query!r}: give at least one word")
+    return Query(tuple(dict.fromkeys(words)), tuple(dict.fromkeys(phrases)))
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One story that matches: the record shown for it, and how many records it has."""
+
+    rank: int
+    score: float
+    story: int | None  # clusters.id
+    record_id: int
+    title: str
+    source: str | None
+    published_at: datetime | None
+    url: str
+    copies: int  # records of the story: the canonical one and its copies
+    matched: int  # of which match the query
+
+
+def stories_sql(hits: str, *, sources: bool = False) -> str:
+    """One row per story over ``hits`` (an SQL query of ``id`` and ``score``,
+    higher is better): the canonical record if it is among the hits, else the best
+    hit, ranked by the story's best score. Records without a cluster are stories
+    of their own. ``sources`` adds ``r.source IN :sources``. Shared by
+    :func:`search` and the archive's search page (``pressbot browse``)."""
+    where = "WHERE r.source IN :sources" if sources else ""
+    return f"""
+WITH hits AS ({hits}),
+members AS (
+  SELECT r.id, h.score, COALESCE(r.cluster_id, -r.id) AS story,
+         CASE WHEN c.canonical_record_id = r.id THEN 0 ELSE 1 END AS not_canonical
+  FROM hits h JOIN records r ON r.id = h.id
+  LEFT JOIN clusters c ON c.id = r.cluster_id
+  {where}
+),
+ranked AS (
+  SELECT id, MAX(score) OVER (PARTITION BY story) AS best,
+         COUNT(*) OVER (PARTITION BY story) AS matched,
+         ROW_NUMBER() OVER (PARTITION BY story ORDER BY not_canonical, score DESC, id) AS n
+  FROM members
+)
+SELECT k.best AS score, r.cluster_id AS story, r.id AS record_id, r.title, r.source,
+       r.published_at, r.canonical_url AS url, COALESCE(c.size, 1) AS copies, k.matched
+FROM ranked k JOIN records r ON r.id = k.id
+LEFT JOIN clusters c ON c.id = r.cluster_id
+WHERE k.n = 1
+ORDER BY k.best DESC, r.id DESC
+"""
+
+
+def search(
+    bind: Engine | Session | Connection,
+    query: str | Query,
+    *,
+    sources: Sequence[str] | None = None,
+    limit: int = 20,
+) -> list[Hit]:
+    """The stories matching ``query``, best first, at most ``limit``."""
+    q = parse_query(query) if isinstance(query, str) else query
+    if isinstance(bind, Engine):
+        with Session(bind) as s:
+            return search(s, q, sources=sources, limit=limit)
+    dialect = _dialect(bind)
+    params: dict[str, Any] = {"limit": limit}
+    if dialect == "postgresql":
+        tsquery, more = q.tsquery_sql()
+        params.update(more)
+        hits = (
+            "SELECT t.record_id AS id, ts_rank(t.doc, q.q, 1) AS score "
+            f"FROM records_tsv t, (SELECT {tsquery} AS q) q WHERE t.doc @@ q.q"
+        )
+    else:
+        params["match"] = q.fts5()
+        hits = (
+            f"SELECT rowid AS id, -bm25({FTS_TABLE}, {TITLE_WEIGHT}, 1.0) AS score "
+            f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :match"
+        )
+    stmt = text(stories_sql(hits, sources=bool(sources)) + "LIMIT :limit")
+    if sources:
+        params["sources"] = list(sources)
+        stmt = stmt.bindparams(bindparam("sources", expanding=True))
+    typed = stmt.columns(
+        story=Integer(), record_id=Integer(), title=String(), published_at=UTCDateTime()
+    )
+    rows = bind.execute(typed, params).mappings().all()
+    return [
+        Hit(
+            rank=n,
+            score=float(row["score"]),
+            story=row["story"],
+            record_id=row["record_id"],
+            title=row["title"],
+            source=row["source"],
+            published_at=row["published_at"],
+            url=row["url"],
+            copies=int(row["copies"]),
+            matched=int(row["matched"]),
+        )
+        for n, row in enumerate(rows, 1)
+    ]
