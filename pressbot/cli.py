@@ -458,6 +458,22 @@ def cmd_search(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- browse -------------------------------------------------------------------------
+def cmd_browse(args: argparse.Namespace) -> int:
+    from pressbot.browse import serve
+    from pressbot.mirror import is_loopback
+
+    if not is_loopback(args.host):
+        print(
+            f"pressbot browse: warning: {args.host} is not a loopback address; "
+            "anyone who can reach it can read the archive",
+            file=sys.stderr,
+            flush=True,
+        )
+    serve(_database_url(args), host=args.host, port=args.port, open_browser=args.open)
+    return EXIT_OK
+
+
 # --- ingest, replay, reextract ------------------------------------------------------
 def _chain_overrides(args: argparse.Namespace) -> dict[str, Any]:
     overrides: dict[str, Any] = {}
@@ -865,6 +881,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="one JSON object per hit (JSON Lines)")
     _database_option(p)
     p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser(
+        "browse",
+        help="read the archive in Datasette (SQLite)",
+        description="Serve the SQLite database in Datasette (pip install "
+        "'pressbot[browse]'), read-only, with canned queries (latest releases per "
+        "source, search, a story with its copies, the versions of a record, records "
+        "without a date), facets and right-to-left Urdu. Until interrupted.",
+    )
+    p.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1; a warning if not loopback)",
+    )
+    p.add_argument("--port", type=int, default=8001, help="port (default 8001)")
+    p.add_argument("--open", action="store_true", help="open it in the web browser")
+    _database_option(p)
+    p.set_defaults(func=cmd_browse)
 
     p = sub.add_parser(
         "ingest",
