@@ -24,7 +24,7 @@ from typing import Any, Final
 
 from sqlalchemy.engine import make_url
 
-from pressbot.db.search import FTS_TABLE, TITLE_WEIGHT, stories_sql
+from pressbot.db.search import FTS_TABLE, hits_sql, pool_for, stories_sql
 from pressbot.errors import UsageError
 
 __all__ = ["QUERIES", "STATIC", "metadata", "serve", "sqlite_path"]
@@ -41,10 +41,7 @@ def _minute(column: str) -> str:
     return f"strftime('%Y-%m-%d %H:%M', {column})"
 
 
-_SEARCH_HITS: Final = (
-    f"SELECT rowid AS id, -bm25({FTS_TABLE}, {TITLE_WEIGHT}, 1.0) AS score "
-    f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH pressbot_fts_query(:q)"
-)
+_SEARCH_HITS: Final = hits_sql("sqlite", "pressbot_fts_query(:q)", pool=pool_for(_MAX_ROWS))
 
 QUERIES: Final[dict[str, dict[str, Any]]] = {
     "latest": {
@@ -104,7 +101,7 @@ FROM v ORDER BY version""",
         "params": ["q"],
         "sql": f"""
 SELECT story, record_id AS record, title, source, {_minute("published_at")} AS published_at,
-       url, copies, matched, round(score, 2) AS score
+       url, copies, round(score, 2) AS score
 FROM ({stories_sql(_SEARCH_HITS)})
 ORDER BY score DESC, record DESC
 LIMIT {_MAX_ROWS}""",
