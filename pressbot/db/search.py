@@ -76,21 +76,31 @@ _PG_DOC: Final = (
 _PHRASE: Final = re.compile(r'"([^"]*)"|“([^”]*)”|«([^»]*)»')
 
 
-def documents(row: Mapping[str, Any]) -> tuple[str, str]:
+def documents(row: Mapping[str, Any], body_key: str | None = None) -> tuple[str, str]:
     """The indexed text of a record (a mapping with ``title``, ``title_en`` and
-    ``body``): the match keys of its titles and of its body."""
-    return match_key(f"{row['title']}\n{row.get('title_en') or ''}"), match_key(row["body"])
+    ``body``): the match keys of its titles and of its body (``body_key`` when the
+    caller has it already)."""
+    title = match_key(f"{row['title']}\n{row.get('title_en') or ''}")
+    return title, body_key or match_key(row["body"])
 
 
-def index(session: Session | Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+def index(
+    session: Session | Connection,
+    rows: Sequence[Mapping[str, Any]],
+    body_keys: Sequence[str | None] | None = None,
+) -> None:
     """Index these records (mappings with ``id``, ``title``, ``title_en`` and
-    ``body``), replacing what was indexed for them before. The caller owns the
-    transaction: the store calls this where it writes the records themselves."""
+    ``body``), replacing what was indexed for them before. ``body_keys``: the match
+    keys of their bodies where known (the pipelines compute them for dedup; folding
+    a body again would cost the store a third of its write rate), None for
+    unknown. The caller owns the transaction: the store calls this where it writes
+    the records themselves."""
     if not rows:
         return
+    keys = body_keys or [None] * len(rows)
     params = []
-    for row in rows:
-        title, body = documents(row)
+    for row, key in zip(rows, keys, strict=True):
+        title, body = documents(row, key)
         params.append({"id": row["id"], "title": title, "body": body})
     if _dialect(session) == "postgresql":
         session.execute(
