@@ -5,7 +5,9 @@ Run by hand (not a test):
 
     .venv/bin/python bench/search_bench.py [--n 100000] [--repeat 5]
 
-For each engine: N records of realistic Urdu text (``dedup_data.synthetic_texts``:
+For each engine, first what the index costs the store: records/s of 10k new records
+(dedup linking on, batches of 500) with the index written and with it switched off.
+Then N records of realistic Urdu text (``dedup_data.synthetic_texts``:
 sentences of real releases shuffled, numbers redrawn, a quarter of the words
 swapped; one in fifty a light copy of an earlier record) are stored through the
 store, which writes the search index as a crawl does (``Store.upsert``; near-
@@ -79,6 +81,31 @@ def load(url: str, records: list[Record], batch: int = 1000) -> float:
         for i in range(0, len(records), batch):
             store.upsert(records[i : i + batch])
         return len(records) / (time.perf_counter() - start)
+
+
+def write_cost(fresh: Callable[[], tuple[str, str | None]], n: int = 10_000) -> tuple[float, float]:
+    """Records/s of the store (dedup linking on, as in a crawl; batches of 500) into
+    an empty database with the index written, and into another with
+    ``search.index`` switched off: what the index costs a crawl. ``fresh`` makes an
+    empty database: (URL, PostgreSQL database to drop after)."""
+    import store_bench
+
+    from pressbot.db import search as search_module
+
+    records = store_bench.make_records(n, seed=3)
+    rates = []
+    real = search_module.index
+    for on in (True, False):
+        url, pg = fresh()
+        if not on:
+            search_module.index = lambda *args, **kwargs: None
+        try:
+            rates.append(store_bench.timed_upsert(url, records, 500)[0])
+        finally:
+            search_module.index = real
+            if pg:
+                drop(pg)
+    return rates[0], rates[1]
 
 
 def pick_queries(records: list[Record]) -> list[tuple[str, str]]:
@@ -167,6 +194,18 @@ def main() -> None:
             print(f"(PostgreSQL skipped: {exc})")
         for name, url, pg in targets:
             try:
+
+                def fresh(name: str = name, tmp: str = tmpdir) -> tuple[str, str | None]:
+                    if name == "postgresql":
+                        pg_db, pg_url = _pg_database()
+                        return pg_url, pg_db
+                    return f"sqlite:///{tempfile.mkdtemp(dir=tmp)}/cost.db", None
+
+                with_index, without = write_cost(fresh)
+                print(
+                    f"{name}: the store writes {with_index:.0f} records/s with the index, "
+                    f"{without:.0f}/s without ({with_index / without:.2f}x)"
+                )
                 rate = load(url, records)
                 if pg:
                     # What autovacuum does after a load: GIN's pending list of fresh
