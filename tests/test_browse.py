@@ -207,6 +207,12 @@ def test_a_story_with_its_copies_reads_right_to_left(
     assert browser.execute_script(style, body) == "rtl"
     url_cell = rows[0].find_element(By.CSS_SELECTOR, "td.col-url")
     assert browser.execute_script(style, url_cell) == "ltr"
+    # Everything the page loaded came from the server on loopback.
+    loaded = browser.execute_script(
+        "return performance.getEntriesByType('resource').map((e) => e.name)"
+    )
+    assert loaded and all(url.startswith(site + "/") for url in loaded), loaded
+    assert any(url.endswith("/browse.css") for url in loaded)
     _shot(browser, tmp_path, "story")
 
 
@@ -267,6 +273,12 @@ def test_latest_per_source_and_facets(site: str, archive: Archive) -> None:
     tables = json.loads(_get(f"{site}/{archive.name}.json")[1])["tables"]
     hidden = {t["name"] for t in tables if t["hidden"]}
     assert {"records_fts", "records_fts_data", "lsh_bands", "records_tsv"} <= hidden
+
+
+def test_the_plugin_is_loaded(site: str) -> None:
+    plugins = json.loads(_get(f"{site}/-/plugins.json")[1])
+    ours = next(p for p in plugins if p["name"] == "pressbot.browse.plugin")
+    assert set(ours["hooks"]) == {"prepare_connection", "render_cell"}
 
 
 def test_records_without_a_date(site: str, archive: Archive) -> None:
