@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint format typecheck bench golden clean
+.PHONY: install browser demo test lint format typecheck bench golden clean
 
 # The virtualenv is rebuilt when pyproject.toml changes. If the system Python has
 # no venv module (Debian without python3-venv), install it first.
@@ -26,7 +26,19 @@ demo: $(STAMP)
 	$(BIN)/pressbot crawl --mirror --log-level WARNING
 	$(BIN)/pressbot summary
 
-test: $(STAMP)
+# The browser tests (tests/test_browse.py) drive Debian's Chromium through its
+# chromedriver, and Urdu needs a font with its letters (Noto Nastaliq Urdu): system
+# packages, installed when missing, as python3-venv is. Without them (no root) the
+# tests are skipped, or fail when CI=true.
+browser:
+	@test -x /usr/bin/chromium -a -x /usr/bin/chromedriver \
+	  -a -f /usr/share/fonts/truetype/noto/NotoNastaliqUrdu-Regular.ttf || { \
+	  echo "installing chromium, chromium-driver, fonts-noto-core (system packages)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y -qq chromium chromium-driver fonts-noto-core \
+	  || echo "could not install them: the browser tests will not run"; }
+
+test: $(STAMP) browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy

@@ -426,6 +426,54 @@ def cmd_summary(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- search ---------------------------------------------------------------------------
+def cmd_search(args: argparse.Namespace) -> int:
+    from zoneinfo import ZoneInfo
+
+    from pressbot.db.search import EmptyQuery, parse_query, search
+    from pressbot.db.store import Store
+
+    text = " ".join(args.query)
+    try:
+        query = parse_query(text)
+    except EmptyQuery as exc:
+        raise UsageError(str(exc)) from None
+    with Store(_database_url(args)) as store:
+        hits = search(store.engine, query, sources=args.source, limit=args.limit)
+    if not hits:
+        # Standard output stays empty for a program reading JSON Lines.
+        print(f"no match for {text!r}", file=sys.stderr if args.json else sys.stdout)
+        return EXIT_OK
+    # Dates as the publishers' readers see them (stored in UTC).
+    local = ZoneInfo("Asia/Karachi")
+    for hit in hits:
+        if args.json:
+            row = asdict(hit)
+            row["published_at"] = hit.published_at.isoformat() if hit.published_at else None
+            _print_json(row, pretty=False)
+            continue
+        day = f"{hit.published_at.astimezone(local):%Y-%m-%d}" if hit.published_at else "undated"
+        print(f"{hit.rank:3d}. {hit.title}")
+        print(f"     {hit.source or '-'}  {day}  copies: {hit.copies}  {hit.url}")
+    return EXIT_OK
+
+
+# --- browse -------------------------------------------------------------------------
+def cmd_browse(args: argparse.Namespace) -> int:
+    from pressbot.browse import serve
+    from pressbot.mirror import is_loopback
+
+    if not is_loopback(args.host):
+        print(
+            f"pressbot browse: warning: {args.host} is not a loopback address; "
+            "anyone who can reach it can read the archive",
+            file=sys.stderr,
+            flush=True,
+        )
+    serve(_database_url(args), host=args.host, port=args.port, open_browser=args.open)
+    return EXIT_OK
+
+
 # --- ingest, replay, reextract ------------------------------------------------------
 def _chain_overrides(args: argparse.Namespace) -> dict[str, Any]:
     overrides: dict[str, Any] = {}
@@ -815,6 +863,43 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _database_option(p)
     p.set_defaults(func=cmd_summary)
+    p = sub.add_parser(
+        "search",
+        help="full-text search of titles and bodies, one hit per story",
+        description="Search stored titles and bodies. The query is folded as stored "
+        "text is for matching (Arabic letter forms, digits, diacritics, punctuation); "
+        'every word must match, and a passage in double quotes ("...") is a phrase. '
+        "One hit per story, best first: its canonical record (or its best-matching "
+        "one), with the number of records that carry the story. Exits 0 with "
+        '"no match" when nothing matches.',
+    )
+    p.add_argument("query", nargs="+", metavar="QUERY", help="words to look for")
+    _source_option(p)
+    p.add_argument(
+        "--limit", type=_positive(int), default=20, metavar="N", help="hits shown (default 20)"
+    )
+    p.add_argument("--json", action="store_true", help="one JSON object per hit (JSON Lines)")
+    _database_option(p)
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser(
+        "browse",
+        help="read the archive in Datasette (SQLite)",
+        description="Serve the SQLite database in Datasette (pip install "
+        "'pressbot[browse]'), read-only, with canned queries (latest releases per "
+        "source, search, a story with its copies, the versions of a record, records "
+        "without a date), facets and right-to-left Urdu. Until interrupted.",
+    )
+    p.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1; a warning if not loopback)",
+    )
+    p.add_argument("--port", type=int, default=8001, help="port (default 8001)")
+    p.add_argument("--open", action="store_true", help="open it in the web browser")
+    _database_option(p)
+    p.set_defaults(func=cmd_browse)
+
     p = sub.add_parser(
         "ingest",
         help="store saved pages, text files or WARCs",

@@ -3,6 +3,7 @@ exactly the models, on both engines."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from alembic.autogenerate import compare_metadata
@@ -11,13 +12,20 @@ from sqlalchemy import inspect
 
 from pressbot.db import migrate
 from pressbot.db.models import Base
+from pressbot.db.search import FTS_TABLE
 from pressbot.db.store import make_engine
+
+_FTS5_SHADOW = re.compile(rf"{FTS_TABLE}(_data|_idx|_content|_docsize|_config)?")
 
 
 def _for(dialect: str) -> Any:
     """Leave out what the models create on another engine only (``ddl_if``)."""
 
     def include(obj: Any, name: str | None, type_: str, reflected: bool, other: Any) -> bool:
+        # SQLite's FTS5 table (migration 0004) and the shadow tables FTS5 keeps its
+        # index in are no SQLAlchemy tables, so the models cannot declare them.
+        if type_ == "table" and reflected and _FTS5_SHADOW.fullmatch(name or ""):
+            return dialect != "sqlite"
         cond = getattr(obj, "_ddl_if", None)
         return cond is None or cond.dialect in (None, dialect)
 

@@ -22,6 +22,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
 )
+from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -179,6 +180,26 @@ class LshSetRow(Base):
             postgresql_using="gin",
             postgresql_with={"fastupdate": "off"},
         ).ddl_if(dialect="postgresql"),
+    )
+
+
+class SearchDocRow(Base):
+    """The full-text index on PostgreSQL: one tsvector a record, built by the store
+    (``pressbot.db.search.index``) from the match key of its titles (weight A) and
+    body (weight B), under a GIN index. Empty on SQLite, where the FTS5 table
+    ``records_fts`` (created by migration 0004; FTS5 tables are not SQLAlchemy
+    tables) holds the same text. The foreign key's cascade removes a deleted
+    record's entry, so a search never returns it."""
+
+    __tablename__ = "records_tsv"
+
+    record_id: Mapped[int] = mapped_column(
+        ForeignKey("records.id", ondelete="CASCADE"), primary_key=True
+    )
+    doc: Mapped[str] = mapped_column(TSVECTOR().with_variant(Text(), "sqlite"))
+
+    __table_args__ = (
+        Index("ix_records_tsv_doc", "doc", postgresql_using="gin").ddl_if(dialect="postgresql"),
     )
 
 

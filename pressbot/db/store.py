@@ -20,6 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from pressbot.db import search
 from pressbot.db.engine import WRITING, make_engine
 from pressbot.db.migrate import ensure_schema
 from pressbot.db.models import (
@@ -351,6 +352,7 @@ class Store:
         if clusters:
             s.execute(insert(_CLUSTERS), clusters)
         s.execute(insert(_RECORDS), rows)
+        search.index(s, rows, [r.match_key for r, _, _ in new])  # same transaction
         _INDEX.add_many(
             s, [(row["id"], r.band_keys) for row, (r, _, _) in zip(rows, new, strict=True)]
         )
@@ -382,6 +384,7 @@ class Store:
             setattr(row, name, value)
         row.version += 1
         row.changed_at = now
+        search.index(s, [{**v, "id": row.id}], [record.match_key])  # the new text, indexed
         # The new text gets new band keys; its cluster stays (an update of a
         # release is the same story).
         _INDEX.remove(s, row.id, old_keys)
