@@ -4,6 +4,7 @@ exactly the models, on both engines."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from hashlib import sha256
 from pathlib import Path
 from typing import Any
@@ -325,3 +326,37 @@ def test_closed_sets_are_the_codes_own() -> None:
     assert set(RUN_STATUSES) == statuses
     states = {frontier.PENDING, frontier.FAILED, frontier.GAVE_UP, frontier.DROPPED}
     assert set(FRONTIER_STATES) == states
+
+
+def test_0005_downgrades_with_the_data_and_upgrades_again(db_url: str) -> None:
+    from alembic import command
+
+    from pressbot.db.engine import WRITING
+
+    def to(engine: Any, revision: str, down: bool) -> None:
+        cfg = migrate._config()
+        token = WRITING.set(True)
+        try:
+            with engine.begin() as conn:
+                cfg.attributes["connection"] = conn
+                (command.downgrade if down else command.upgrade)(cfg, revision)
+        finally:
+            WRITING.reset(token)
+
+    with Store(db_url) as store:
+        record = Record(
+            url="https://x.pk/1",
+            canonical_url="https://x.pk/1",
+            title="خبر",
+            body="پولیس نے کارروائی کی۔",
+            kind="police",
+            content_hash="h1",
+        )
+        assert store.upsert([record]) == ["new"]
+        before = _rows(store.engine, "records")
+        to(store.engine, "0004", down=True)
+        assert "change_seq" not in {c["name"] for c in inspect(store.engine).get_columns("records")}
+        to(store.engine, "head", down=False)
+        assert _rows(store.engine, "records") == before  # change_seq numbered 1 again
+        assert store.upsert([replace(record, body="نیا متن", content_hash="h2")]) == ["updated"]
+        assert _rows(store.engine, "records")[0]["change_seq"] == 2
