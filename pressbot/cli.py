@@ -98,6 +98,8 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         overrides[name] = value
     if args.mirror_url:
         overrides["PRESSBOT_MIRROR"] = args.mirror_url
+    if args.redis:
+        overrides["PRESSBOT_REDIS_URL"] = args.redis
     spider_args: dict[str, str] = {}
     if args.refresh:
         spider_args["refresh"] = "1"
@@ -777,6 +779,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=1,
         metavar="N",
         help="crawl in N processes (sources split between them; default 1)",
+    )
+    p.add_argument(
+        "--redis",
+        metavar="URL",
+        help="share each source's crawl with other workers through this Redis "
+        "(default: $PRESSBOT_REDIS_URL; see README, Redis mode)",
     )
     p.add_argument("--summary-json", metavar="FILE", help=argparse.SUPPRESS)
     p.add_argument("--worker-of", type=int, metavar="PID", help=argparse.SUPPRESS)
