@@ -267,6 +267,13 @@ class RedisAddon:
         if not settings.get("PRESSBOT_REDIS_URL"):
             return
         settings.set("SCHEDULER", "pressbot.distributed.SharedScheduler", priority="spider")
+        # Scrapy takes requests off the queue until CONCURRENT_REQUESTS are in its
+        # downloader, most of them waiting for the site's politeness delay: taken
+        # from the shared queue, they would wait there instead of going to an idle
+        # worker (and die with a killed one). A source is one site, so a worker
+        # takes twice what the site allows at once (a `-s` given by hand wins).
+        per_site = settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN")
+        settings.set("CONCURRENT_REQUESTS", max(2, 2 * per_site), priority="spider")
 
 
 def _dupefilter(server: Any, key: str, crawler: Any) -> Any:
