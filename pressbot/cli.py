@@ -72,7 +72,7 @@ def _database_url(args: argparse.Namespace) -> str:
 
 # --- crawl --------------------------------------------------------------------------
 def cmd_crawl(args: argparse.Namespace) -> int:
-    from pressbot.crawl import format_summary, run_crawl
+    from pressbot.crawl import crawl_settings, format_summary, run_crawl
     from pressbot.mirror import DEFAULT_ROOT, MirrorServer
     from pressbot.sources import iter_keys
 
@@ -112,6 +112,11 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         # Connect and migrate once, here: workers then start on a current schema,
         # and an unreachable database stops the run before any request is sent.
         _open_database(database)
+        redis_url = crawl_settings(overrides).get("PRESSBOT_REDIS_URL")
+        if redis_url:
+            from pressbot.distributed import check_reachable
+
+            check_reachable(redis_url)
     server = None
     if args.mirror:
         server = MirrorServer(Path(args.mirror_root or DEFAULT_ROOT), day=args.mirror_day).start()

@@ -259,6 +259,21 @@ def redis_client(url: str) -> Any:
     return get_redis(url=url, socket_timeout=30, socket_connect_timeout=10)
 
 
+def check_reachable(url: str) -> None:
+    """Raise a one-line error unless the Redis at ``url`` answers."""
+    from pressbot.errors import PressbotError
+    from pressbot.redact import mask_url
+
+    try:
+        server = redis_client(url)
+        server.ping()
+        server.close()
+    except Exception as exc:
+        raise PressbotError(
+            f"Redis at {mask_url(url)} unavailable, nothing was fetched: {exc}"
+        ) from exc
+
+
 class RedisAddon:
     """Switches the crawl to the shared scheduler when ``PRESSBOT_REDIS_URL`` is set
     (an add-on, so ``-s`` and ``pressbot crawl --redis`` count as well)."""
@@ -316,9 +331,9 @@ class SharedScheduler:
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> SharedScheduler:
-        server = redis_client(crawler.settings.get("PRESSBOT_REDIS_URL"))
-        server.ping()  # an unreachable Redis fails the start, before any request
-        return cls(crawler, server)
+        url = crawler.settings.get("PRESSBOT_REDIS_URL")
+        check_reachable(url)  # an unreachable Redis fails the start, before any request
+        return cls(crawler, redis_client(url))
 
     def open(self, spider: Any) -> None:
         self.spider = spider

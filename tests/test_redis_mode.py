@@ -384,3 +384,43 @@ def test_redis_mode_is_off_without_the_setting() -> None:
         text=True,
     )
     assert on.stdout.split()[0] == "pressbot.distributed.SharedScheduler", on.stderr
+
+
+def test_redis_workers_share_the_run_lock_and_exclude_other_runs(db_url: str) -> None:
+    """Workers of a shared run hold the source's lock together; a plain run of the
+    source is refused beside them, and they beside it."""
+    from pressbot.errors import LockedError
+    from pressbot.runlock import RunLock
+
+    a = RunLock.acquire(db_url, "nhsrc", shared=True)
+    b = RunLock.acquire(db_url, "nhsrc", shared=True)
+    with pytest.raises(LockedError):
+        RunLock.acquire(db_url, "nhsrc")
+    RunLock.acquire(db_url, "kp_police").release()  # other sources are not concerned
+    a.release()
+    b.release()
+    plain = RunLock.acquire(db_url, "nhsrc")
+    with pytest.raises(LockedError):
+        RunLock.acquire(db_url, "nhsrc", shared=True)
+    plain.release()
+    RunLock.acquire(db_url, "nhsrc", shared=True).release()
+
+
+def test_a_bad_or_unreachable_redis_stops_the_crawl_before_any_request(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    from tests.conftest import pressbot
+
+    with MirrorServer(MIRROR_ROOT, port=0) as mirror:
+        bad = pressbot(*crawl_args(mirror.url, sqlite_url, tmp_path, "--redis", "http://x/"))
+        assert bad.returncode == 2, bad.stderr
+        assert "PRESSBOT_REDIS_URL" in bad.stderr and "not a Redis URL" in bad.stderr
+        down = pressbot(
+            *crawl_args(
+                mirror.url, sqlite_url, tmp_path, "--redis", "redis://:s3cr3tpw@127.0.0.1:1/0"
+            )
+        )
+        assert down.returncode == 1, down.stderr
+        assert "Redis at redis://:***@127.0.0.1:1/0 unavailable" in down.stderr
+        assert "s3cr3tpw" not in down.stderr
+        assert mirror.hits == []
