@@ -210,6 +210,11 @@ class SharedRun:
             self.done = bool(self._idle(keys=keys, args=[self.worker, self.key("hb:")]))
         return self.done
 
+    def started(self) -> datetime | None:
+        """When the run's founder started: the start of the run's listing walks."""
+        raw = self.server.get(self.key("started"))
+        return datetime.fromisoformat(_text(raw)) if raw else None
+
     def seeded(self) -> None:
         """The founder has pushed every seed of the run."""
         self.server.set(self.key("seeded"), "1")

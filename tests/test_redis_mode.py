@@ -424,3 +424,13 @@ def test_a_bad_or_unreachable_redis_stops_the_crawl_before_any_request(
         assert "Redis at redis://:***@127.0.0.1:1/0 unavailable" in down.stderr
         assert "s3cr3tpw" not in down.stderr
         assert mirror.hits == []
+
+
+def test_joiners_date_the_run_from_its_founder(redis_prefix: str) -> None:
+    from datetime import UTC, datetime
+
+    a, b = _run(redis_prefix), _run(redis_prefix)
+    founded = datetime(2026, 3, 4, 5, 6, 7, tzinfo=UTC)
+    a.join(founded)
+    b.join(datetime(2026, 3, 4, 5, 9, 0, tzinfo=UTC))
+    assert b.started() == founded

@@ -490,7 +490,9 @@ class SourceSpider(scrapy.Spider):
         shared = self.shared_run
         if shared is not None and not shared.join(self.run_started):
             # A worker joining a shared run: its founder pushed the seeds; this one
-            # only takes work from the shared queue (pressbot/distributed.py).
+            # only takes work from the shared queue (pressbot/distributed.py). The
+            # walks it may end began when the founder started.
+            self.run_started = shared.started() or self.run_started
             try:
                 self.frontier.load()
             except Exception as exc:
