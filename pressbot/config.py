@@ -211,7 +211,7 @@ SPECS: tuple[Spec, ...] = (
         _redis_url,
         "",
         "Redis mode: workers on any machines share each source's crawl through this Redis "
-        '(`redis://host:6379/0`; see "Several machines: Redis mode"); empty: off',
+        '(`redis://host:6379/0`; see "Several machines"); empty: off',
     ),
     Spec(
         "PRESSBOT_REDIS_PREFIX",
