@@ -312,9 +312,10 @@ def _dupefilter(server: Any, key: str, crawler: Any) -> Any:
 class SharedScheduler:
     """scrapy-redis's scheduler, adapted to Scrapy 2.19 and to runs that end.
 
-    Adapter notes (scrapy-redis 0.9.1 on Scrapy 2.19): its scheduler passes
-    ``spider=`` to the stats collector and builds its filter with
-    ``from_settings``, both deprecated; its filter fingerprints requests itself,
+    Adapter notes (scrapy-redis 0.9.1 on Scrapy 2.19): its scheduler builds a
+    filter without ``from_spider`` with ``from_settings``, which Scrapy 2.19's
+    filter no longer has, and passes ``spider=`` to the stats collector
+    (deprecated: a warning per request); its filter fingerprints requests itself,
     not with ``REQUEST_FINGERPRINTER_CLASS``. This class keeps scrapy-redis's
     Redis queue (:class:`scrapy_redis.queue.PriorityQueue`, its pickle
     serialiser) and duplicate filter (:class:`~scrapy_redis.dupefilter.RFPDupeFilter`)
