@@ -87,7 +87,7 @@ if current then
       redis.call('DEL', base .. 'hb:' .. w)
     end
     for _, k in ipairs({'queue', 'dupefilter', 'workers', 'seeded', 'done', 'founder',
-                        'walks', 'walkstate', 'started'}) do
+                        'walks', 'walkstate', 'started', 'seq'}) do
       redis.call('DEL', base .. k)
     end
   end
@@ -99,6 +99,15 @@ redis.call('SET', base .. 'started', ARGV[5])
 redis.call('HSET', base .. 'workers', worker, 'busy')
 redis.call('SET', base .. 'hb:' .. worker, '1', 'PX', ttl)
 return {ARGV[1], 1}
+"""
+
+_PUSH = """
+-- KEYS: queue, sequence; ARGV: priority, request. Higher priority first, then the
+-- newest first (Scrapy's own order: a listing's next page before the articles it
+-- listed, so the walk keeps the downloader fed).
+local n = redis.call('INCR', KEYS[2])
+redis.call('ZADD', KEYS[1], -tonumber(ARGV[1]) * 1e9 - n, ARGV[2])
+return n
 """
 
 _POP = """
@@ -137,7 +146,7 @@ for _, w in ipairs(redis.call('HKEYS', base .. 'workers')) do
   if redis.call('EXISTS', base .. 'hb:' .. w) == 1 then return 0 end
 end
 for _, k in ipairs({'queue', 'dupefilter', 'workers', 'seeded', 'done', 'founder',
-                    'walks', 'walkstate', 'started'}) do
+                    'walks', 'walkstate', 'started', 'seq'}) do
   redis.call('DEL', base .. k)
 end
 if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
@@ -163,6 +172,7 @@ class SharedRun:
         self.founder = False
         self.done = False
         self._join = server.register_script(_JOIN)
+        self._push = server.register_script(_PUSH)
         self._pop = server.register_script(_POP)
         self._idle = server.register_script(_IDLE)
         self._leave = server.register_script(_LEAVE)
@@ -197,6 +207,9 @@ class SharedRun:
     def heartbeat(self) -> None:
         if self.run_id is not None:
             self.server.set(self.key(f"hb:{self.worker}"), "1", px=self.ttl_ms)
+
+    def push(self, data: bytes, priority: int) -> None:
+        self._push(keys=[self.key("queue"), self.key("seq")], args=[priority, data])
 
     def pop(self) -> bytes | None:
         """The next request of the queue (serialised); this worker is busy from now."""
@@ -375,11 +388,11 @@ class SharedScheduler:
         return self.run
 
     def enqueue_request(self, request: Request) -> bool:
-        self._ensure_joined()
+        run = self._ensure_joined()
         if not request.dont_filter and self.df.request_seen(request):
             self.stats.inc_value("scheduler/filtered/redis")
             return False
-        self.queue.push(request)
+        run.push(self.queue._encode_request(request), request.priority)
         self.stats.inc_value("scheduler/enqueued/redis")
         return True
 
