@@ -21,7 +21,7 @@ import pytest
 
 from pressbot.mirror import MirrorServer
 from pressbot.urls import url_key
-from tests.conftest import REPO
+from tests.conftest import IN_CI, REPO
 from tests.crawling import runs
 from tests.test_e2e import _records
 
@@ -51,7 +51,10 @@ def _post(url: str, fields: list[tuple[str, str]]) -> dict[str, Any]:
 def scrapyd(tmp_path: Path) -> Iterator[str]:
     """A Scrapyd on a free loopback port, its eggs, logs and queues in a temp dir."""
     if not (BIN / "scrapyd").exists() or not (BIN / "scrapyd-deploy").exists():
-        pytest.fail("scrapyd and scrapyd-client are dev dependencies: pip install -e '.[dev]'")
+        reason = "scrapyd and scrapyd-client are not installed (pip install -e '.[dev]')"
+        if IN_CI:
+            pytest.fail(f"CI=true and {reason}")
+        pytest.skip(reason)
     home = tmp_path / "scrapyd"
     home.mkdir()
     port = _free_port()
