@@ -144,6 +144,14 @@ def _pages_by_worker(db: str) -> dict[tuple[int | None, str | None], int]:
     return dict(out)
 
 
+def _wait_until_joined(prefix: str, n: int, procs: list[subprocess.Popen[str]]) -> None:
+    deadline = time.monotonic() + 60
+    while not all(_workers_in_run(prefix, key) >= n for key in SOURCES):
+        if any(p.poll() is not None for p in procs) or time.monotonic() > deadline:
+            break  # the assertions below say what went wrong
+        time.sleep(0.05)
+
+
 @pytest.mark.parametrize("workers", [2, 3])
 def test_workers_share_one_crawl(
     workers: int,
@@ -152,9 +160,13 @@ def test_workers_share_one_crawl(
     manifest: dict[str, Any],
     tmp_path: Path,
 ) -> None:
-    # Answers take a little while, as a real site's do, so every worker gets work.
-    with MirrorServer(MIRROR_ROOT, port=0, delay=0.25) as mirror:
+    # Answers are slow until every worker has joined every source's run (process
+    # start-up differs by seconds on a busy machine), then take a little while, as
+    # a real site's do, so every worker gets work.
+    with MirrorServer(MIRROR_ROOT, port=0, delay=1.0) as mirror:
         procs = [_worker(mirror, pg_url, tmp_path, redis_prefix, n) for n in range(workers)]
+        _wait_until_joined(redis_prefix, workers, procs)
+        mirror.httpd.delay = 0.1
         codes = _finish(procs)
         logs = [(tmp_path / f"worker{n}.log").read_text("utf-8")[-2000:] for n in range(workers)]
         assert codes == [0] * workers, logs
