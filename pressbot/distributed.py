@@ -50,7 +50,7 @@ import logging
 import os
 import socket
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, cast
 
 from scrapy import Request, signals
@@ -70,6 +70,7 @@ _JOIN = """
 -- ARGV: new run id, key prefix of the source ('<prefix>:<source>:'), worker, ttl ms
 local prefix, worker, ttl = ARGV[2], ARGV[3], tonumber(ARGV[4])
 local current = redis.call('GET', KEYS[1])
+local dead = {}
 if current then
   local base = prefix .. current .. ':'
   if redis.call('EXISTS', base .. 'done') == 0 then
@@ -80,14 +81,16 @@ if current then
     if live then
       redis.call('HSET', base .. 'workers', worker, 'busy')
       redis.call('SET', base .. 'hb:' .. worker, '1', 'PX', ttl)
-      return {current, 0}
+      return {current, 0, {}}
     end
-    -- Every worker of that run is dead: what it owed waits in the database.
+    -- Every worker of that run is dead: what it owed waits in the database; their
+    -- crawl_runs rows are returned, to be closed as aborted.
+    dead = redis.call('HVALS', base .. 'rows')
     for _, w in ipairs(redis.call('HKEYS', base .. 'workers')) do
       redis.call('DEL', base .. 'hb:' .. w)
     end
     for _, k in ipairs({'queue', 'dupefilter', 'workers', 'seeded', 'done', 'founder',
-                        'walks', 'walkstate', 'started', 'seq'}) do
+                        'walks', 'walkstate', 'started', 'seq', 'rows'}) do
       redis.call('DEL', base .. k)
     end
   end
@@ -98,7 +101,7 @@ redis.call('SET', base .. 'founder', worker)
 redis.call('SET', base .. 'started', ARGV[5])
 redis.call('HSET', base .. 'workers', worker, 'busy')
 redis.call('SET', base .. 'hb:' .. worker, '1', 'PX', ttl)
-return {ARGV[1], 1}
+return {ARGV[1], 1, dead}
 """
 
 _PUSH = """
@@ -138,19 +141,23 @@ return 1
 
 _LEAVE = """
 -- KEYS[1] the current-run pointer; ARGV: run id, run key prefix, worker
+-- Returns {1, crawl_runs ids of workers that died} for the last one out of a
+-- finished run, {0} otherwise.
 local base, worker = ARGV[2], ARGV[3]
 redis.call('HDEL', base .. 'workers', worker)
+redis.call('HDEL', base .. 'rows', worker)
 redis.call('DEL', base .. 'hb:' .. worker)
-if redis.call('EXISTS', base .. 'done') == 0 then return 0 end
+if redis.call('EXISTS', base .. 'done') == 0 then return {0} end
 for _, w in ipairs(redis.call('HKEYS', base .. 'workers')) do
-  if redis.call('EXISTS', base .. 'hb:' .. w) == 1 then return 0 end
+  if redis.call('EXISTS', base .. 'hb:' .. w) == 1 then return {0} end
 end
+local dead = redis.call('HVALS', base .. 'rows')
 for _, k in ipairs({'queue', 'dupefilter', 'workers', 'seeded', 'done', 'founder',
-                    'walks', 'walkstate', 'started', 'seq'}) do
+                    'walks', 'walkstate', 'started', 'seq', 'rows'}) do
   redis.call('DEL', base .. k)
 end
 if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
-return 1
+return {1, dead}
 """
 
 
@@ -170,6 +177,8 @@ class SharedRun:
         self.pointer = f"{prefix}:{source}:run"
         self.run_id: str | None = None
         self.founder = False
+        # crawl_runs rows of the workers of a dead run this worker replaced.
+        self.dead_rows: list[int] = []
         self.done = False
         self._join = server.register_script(_JOIN)
         self._push = server.register_script(_PUSH)
@@ -190,11 +199,12 @@ class SharedRun:
         if self.run_id is None:
             fresh = uuid.uuid4().hex[:12]
             when = started.isoformat() if started else ""
-            run_id, founded = self._join(
+            run_id, founded, dead = self._join(
                 keys=[self.pointer],
                 args=[fresh, self._source_prefix, self.worker, self.ttl_ms, when],
             )
             self.run_id, self.founder = _text(run_id), bool(int(founded))
+            self.dead_rows = [int(_text(x)) for x in dead or []]
             logger.info(
                 "%s: %s shared run %s as %s",
                 self.source,
@@ -232,11 +242,18 @@ class SharedRun:
         """The founder has pushed every seed of the run."""
         self.server.set(self.key("seeded"), "1")
 
-    def leave(self) -> bool:
-        """This worker stops; the last one out of a finished run deletes its keys."""
+    def register_row(self, row_id: int) -> None:
+        """This worker's ``crawl_runs`` row, closed as aborted if the worker dies."""
+        self.server.hset(self.key("rows"), self.worker, str(row_id))
+
+    def leave(self) -> tuple[bool, list[int]]:
+        """This worker stops; the last one out of a finished run deletes its keys and
+        gets the ``crawl_runs`` rows of the run's workers that died."""
         if self.run_id is None:
-            return False
-        return bool(self._leave(keys=[self.pointer], args=[self.run_id, self.key(""), self.worker]))
+            return False, []
+        result = self._leave(keys=[self.pointer], args=[self.run_id, self.key(""), self.worker])
+        ended = bool(int(result[0]))
+        return ended, [int(_text(x)) for x in (result[1] if ended else [])]
 
     # --- listing walks (see pressbot/frontier.py) --------------------------------------
     def publish_walks(self, walks: dict[str, Walk]) -> None:
@@ -381,6 +398,10 @@ class SharedScheduler:
             source = getattr(self.spider, "source", None)
             if source is not None:
                 self.stats.set_value(f"pressbot/{source.key}/shared_run", self.run.run_id)
+            row = _run_row(self.crawler)
+            if row is not None:
+                self.run.register_row(row)
+            self._abort(self.run.dead_rows)
             from twisted.internet import task
 
             self._beat = task.LoopingCall(self.run.heartbeat)
@@ -425,7 +446,53 @@ class SharedScheduler:
         # the open walks and so needs the run's keys.
         if self.run is not None and self.run.joined:
             try:
-                if self.run.leave():
-                    logger.info("%s: shared run %s ended", self.run.source, self.run.run_id)
+                ended, dead = self.run.leave()
             except Exception as exc:
                 logger.error("%s: could not leave the shared run: %s", self.run.source, exc)
+                return
+            if ended:
+                logger.info("%s: shared run %s ended", self.run.source, self.run.run_id)
+                self._abort(dead)
+
+    def _abort(self, rows: list[int]) -> None:
+        """Close the ``crawl_runs`` rows of workers that died without a word, as a
+        plain run closes its source's (pressbot/extensions.py)."""
+        if not rows:
+            return
+        from sqlalchemy import update
+        from sqlalchemy.orm import Session
+
+        from pressbot.db.models import CrawlRunRow
+        from pressbot.db.store import Store
+        from pressbot.extensions import ABORTED
+
+        try:
+            with (
+                Store(self.crawler.settings.get("PRESSBOT_DATABASE_URL")) as store,
+                Session(store.engine) as s,
+                s.begin(),
+            ):
+                s.execute(
+                    update(CrawlRunRow)
+                    .where(CrawlRunRow.id.in_(rows), CrawlRunRow.finished_at.is_(None))
+                    .values(finished_at=datetime.now(UTC), finish_reason=ABORTED, status=ABORTED)
+                )
+            logger.warning(
+                "%s: %d worker(s) of the shared run ended without finishing (killed?): "
+                "marked aborted",
+                self.run.source if self.run else "",
+                len(rows),
+            )
+        except Exception as exc:
+            logger.error("could not close the runs of dead workers %s: %s", rows, exc)
+
+
+def _run_row(crawler: Any) -> int | None:
+    """This crawl's ``crawl_runs`` row (written by pressbot.extensions.RunRecorder)."""
+    from pressbot.extensions import RunRecorder
+
+    manager = getattr(crawler, "extensions", None)
+    for ext in getattr(manager, "middlewares", ()):
+        if isinstance(ext, RunRecorder):
+            return ext.run_id
+    return None

@@ -246,11 +246,11 @@ def test_killed_worker_work_is_done_by_the_next_run(
     pg_url: str, redis_prefix: str, manifest: dict[str, Any], tmp_path: Path
 ) -> None:
     with MirrorServer(MIRROR_ROOT, port=0, delay=0.1) as mirror:
-        # The victim starts alone, and slowly (a page per second per site), so the
+        # The victim starts alone, and slowly (a page every 2 s per site), so the
         # pages fetched first are surely its own and it is still crawling when the
         # others have joined; its records wait in its store batch (200) when it dies,
         # so they are lost with it.
-        slow = ("-s", "DOWNLOAD_DELAY=1", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1")
+        slow = ("-s", "DOWNLOAD_DELAY=2", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1")
         victim = _worker(mirror, pg_url, tmp_path, redis_prefix, 0, *slow)
         deadline = time.monotonic() + 60
         articles = {urlpath(a["url"]) for a in manifest["articles"]}
@@ -293,6 +293,11 @@ def test_killed_worker_work_is_done_by_the_next_run(
         paths = {url_key(a["url"]): urlpath(a["url"]) for a in manifest["articles"]}
         assert {paths[k] for k in expected - stored} <= refetched
         assert not refetched & {paths[k] for k in stored}
+        # The victim's crawl_runs rows were closed as aborted by the worker that
+        # ended the run; every other row finished.
+        rows = runs(pg_url)
+        assert {r.status for r in rows if r.pid == victim.pid} == {"aborted"}
+        assert all(r.finished_at is not None for r in rows)
 
 
 # --- the protocol, directly ---------------------------------------------------------
@@ -321,8 +326,8 @@ def test_a_run_ends_when_the_queue_is_empty_and_no_live_worker_is_busy(
     assert b.idle_and_done() is True  # nothing queued, nobody busy
     assert a.idle_and_done() is True
     # The last one out deletes the run; the next worker founds a new one.
-    assert a.leave() is False
-    assert b.leave() is True
+    assert a.leave() == (False, [])
+    assert b.leave() == (True, [])
     assert _leftover_keys(redis_prefix) == []
     c = _run(redis_prefix)
     assert c.join() is True and c.run_id != a.run_id
@@ -341,11 +346,18 @@ def test_a_dead_worker_stops_counting_and_a_dead_run_is_replaced(redis_prefix: s
     assert a.idle_and_done() is True
     # Every worker of a run dead without a word: the next worker founds a new run
     # and drops the dead run's keys (what it owed waits in the database).
+    # The last one out of the finished run is told which workers died (their
+    # crawl_runs rows are then closed as aborted).
+    b.register_row(42)
+    a.register_row(41)
+    assert a.leave() == (True, [42])
     c, d = _run(redis_prefix, ttl=1.0), _run(redis_prefix, ttl=1.0)
     c.join()
+    c.register_row(7)
     c.server.zadd(c.key("queue"), {b"stale": 0})
     time.sleep(1.3)
     assert d.join() is True and d.run_id != c.run_id
+    assert d.dead_rows == [7]
     assert not d.server.exists(c.key("queue"))
 
 
