@@ -72,7 +72,7 @@ def _database_url(args: argparse.Namespace) -> str:
 
 # --- crawl --------------------------------------------------------------------------
 def cmd_crawl(args: argparse.Namespace) -> int:
-    from pressbot.crawl import format_summary, run_crawl
+    from pressbot.crawl import crawl_settings, format_summary, run_crawl
     from pressbot.mirror import DEFAULT_ROOT, MirrorServer
     from pressbot.sources import iter_keys
 
@@ -98,6 +98,8 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         overrides[name] = value
     if args.mirror_url:
         overrides["PRESSBOT_MIRROR"] = args.mirror_url
+    if args.redis:
+        overrides["PRESSBOT_REDIS_URL"] = args.redis
     spider_args: dict[str, str] = {}
     if args.refresh:
         spider_args["refresh"] = "1"
@@ -110,6 +112,11 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         # Connect and migrate once, here: workers then start on a current schema,
         # and an unreachable database stops the run before any request is sent.
         _open_database(database)
+        redis_url = crawl_settings(overrides).get("PRESSBOT_REDIS_URL")
+        if redis_url:
+            from pressbot.distributed import check_reachable
+
+            check_reachable(redis_url)
     server = None
     if args.mirror:
         server = MirrorServer(Path(args.mirror_root or DEFAULT_ROOT), day=args.mirror_day).start()
@@ -793,6 +800,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=1,
         metavar="N",
         help="crawl in N processes (sources split between them; default 1)",
+    )
+    p.add_argument(
+        "--redis",
+        metavar="URL",
+        help="share each source's crawl with other workers through this Redis "
+        "(default: $PRESSBOT_REDIS_URL; see README, Redis mode)",
     )
     p.add_argument("--summary-json", metavar="FILE", help=argparse.SUPPRESS)
     p.add_argument("--worker-of", type=int, metavar="PID", help=argparse.SUPPRESS)

@@ -77,6 +77,31 @@ def _allow_hosts(value: Any) -> Any:
     return Allowance.parse([e.strip() for e in entries if str(e).strip()])
 
 
+def _redis_url(value: Any) -> str:
+    """Empty (Redis mode off), or a Redis URL with scrapy-redis installed."""
+    from urllib.parse import urlsplit
+
+    from pressbot.redact import mask_url
+
+    text = str(value).strip()
+    if not text:
+        return ""
+    if urlsplit(text).scheme not in ("redis", "rediss", "unix"):
+        raise ValueError(f"not a Redis URL ({mask_url(text)}): expected redis://host:port/db")
+    try:
+        import scrapy_redis  # noqa: F401
+    except ImportError:
+        raise ValueError("Redis mode needs scrapy-redis: pip install 'pressbot[redis]'") from None
+    return text
+
+
+def _redis_prefix(value: Any) -> str:
+    text = str(value).strip()
+    if not text or any(c.isspace() for c in text):
+        raise ValueError("expected a non-empty key prefix without spaces")
+    return text
+
+
 @dataclass(frozen=True)
 class Spec:
     name: str
@@ -180,6 +205,26 @@ SPECS: tuple[Spec, ...] = (
         "",
         "comma-separated hosts, IP addresses or CIDR networks the crawler may reach although "
         "they are not public (loopback, private, link-local)",
+    ),
+    Spec(
+        "PRESSBOT_REDIS_URL",
+        _redis_url,
+        "",
+        "Redis mode: workers on any machines share each source's crawl through this Redis "
+        '(`redis://host:6379/0`; see "Several machines"); empty: off',
+    ),
+    Spec(
+        "PRESSBOT_REDIS_PREFIX",
+        _redis_prefix,
+        "pressbot",
+        "first part of every Redis key; deployments sharing one Redis need different ones",
+    ),
+    Spec(
+        "PRESSBOT_REDIS_WORKER_TTL",
+        _float(1),
+        "30",
+        "Redis mode: seconds after which a worker that stopped sending heartbeats counts "
+        "as dead (the others then finish the run without it)",
     ),
     Spec(
         "PRESSBOT_REMOTE_CONTROL",

@@ -122,7 +122,8 @@ def run_status(
     pages = c["pages"]
     attempts = pages + int(stats.get("downloader/exception_count", 0))
     errors = run_errors(stats)
-    if pages == 0:
+    if pages == 0 and not c.get("shared_run"):
+        # (A worker of a shared run may find the others took all the work.)
         failed.append("no page fetched")
     elif attempts and errors / attempts > max_error_share:
         failed.append(f"{errors} of {attempts} requests failed")
@@ -197,9 +198,11 @@ class RunRecorder:
             for problem in problems:
                 logger.error("bad setting: %s", problem)
             raise CloseSpider("bad_settings")
+        # Workers of a shared (Redis) run hold the lock together (pressbot/runlock.py).
+        shared = bool(settings.get("PRESSBOT_REDIS_URL"))
         if config.value(settings.get, "PRESSBOT_RUN_LOCK"):
             try:
-                self.lock = RunLock.acquire(self.database_url, source.key)
+                self.lock = RunLock.acquire(self.database_url, source.key, shared=shared)
             except LockedError as exc:
                 logger.error("%s", exc)
                 self._stat(source.key, "locked_by", str(exc))
@@ -226,7 +229,7 @@ class RunRecorder:
                     ),
                     [row],
                 )
-                if self.lock is not None:
+                if self.lock is not None and not shared:
                     # We hold the source's lock: an unfinished run of it is a dead one.
                     closed = s.execute(
                         update(CrawlRunRow)

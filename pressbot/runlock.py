@@ -12,6 +12,11 @@ its holder dies -- a killed run never leaves a stale lock behind:
   database's own locks are per transaction, not per run). Works for processes of
   one machine, which is what sharing one SQLite file allows anyway.
 * Anything else (an in-memory database): no lock is needed.
+
+Redis mode (pressbot/distributed.py) runs many workers of one source at once, on
+purpose: they take the lock *shared*, other runs take it exclusive. So the workers
+of a shared run never block each other, and a non-Redis run of the source never
+runs beside them (whichever comes second is refused, exit 3).
 """
 
 from __future__ import annotations
@@ -54,14 +59,15 @@ def _pg_key(source: str) -> int:
 class RunLock:
     """``RunLock.acquire(url, source)`` or :class:`LockedError`; ``release()`` at the end."""
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, shared: bool = False) -> None:
         self.source = source
+        self.shared = shared
         self._conn: Connection | None = None
         self._file: IO[str] | None = None
 
     @classmethod
-    def acquire(cls, database_url: str, source: str) -> RunLock:
-        lock = cls(source)
+    def acquire(cls, database_url: str, source: str, shared: bool = False) -> RunLock:
+        lock = cls(source, shared)
         url = make_url(database_url)
         backend = url.get_backend_name()
         if backend == "postgresql":
@@ -78,8 +84,9 @@ class RunLock:
         )
         conn = engine.connect()
         try:
+            how = "pg_try_advisory_lock_shared" if self.shared else "pg_try_advisory_lock"
             got = conn.execute(
-                text("SELECT pg_try_advisory_lock(:ns, :key)"),
+                text(f"SELECT {how}(:ns, :key)"),
                 {"ns": _PG_NAMESPACE, "key": _pg_key(self.source)},
             ).scalar()
             conn.commit()
@@ -110,7 +117,8 @@ class RunLock:
         make_dirs(path.parent)
         fh = open_new(path, "a+", encoding="utf-8")  # held for the run
         try:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            mode = fcntl.LOCK_SH if self.shared else fcntl.LOCK_EX
+            fcntl.flock(fh.fileno(), mode | fcntl.LOCK_NB)
         except BlockingIOError:
             fh.seek(0)
             held = fh.read().strip()
@@ -121,10 +129,11 @@ class RunLock:
             except (ValueError, KeyError, TypeError):
                 detail = ""
             raise LockedError(f"{self.source}: another run holds {path}{detail}") from None
-        fh.seek(0)
-        fh.truncate()
-        fh.write(json.dumps(_holder()))
-        fh.flush()
+        if not self.shared:  # shared holders are many: none names itself
+            fh.seek(0)
+            fh.truncate()
+            fh.write(json.dumps(_holder()))
+            fh.flush()
         self._file = fh
 
     def release(self) -> None:
@@ -132,8 +141,9 @@ class RunLock:
             conn, self._conn = self._conn, None
             engine = conn.engine
             try:
+                how = "pg_advisory_unlock_shared" if self.shared else "pg_advisory_unlock"
                 conn.execute(
-                    text("SELECT pg_advisory_unlock(:ns, :key)"),
+                    text(f"SELECT {how}(:ns, :key)"),
                     {"ns": _PG_NAMESPACE, "key": _pg_key(self.source)},
                 )
                 conn.commit()

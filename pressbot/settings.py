@@ -47,6 +47,10 @@ PRESSBOT_RUN_LOCK = _env("PRESSBOT_RUN_LOCK")
 # Hosts, addresses and networks (CIDR) the crawler may connect to although they are
 # loopback, private, link-local or otherwise not public (see pressbot/netguard.py).
 PRESSBOT_ALLOW_HOSTS = [h.strip() for h in _env("PRESSBOT_ALLOW_HOSTS").split(",") if h.strip()]
+# Redis mode (pressbot/distributed.py, switched on by its add-on below).
+PRESSBOT_REDIS_URL = _env("PRESSBOT_REDIS_URL")
+PRESSBOT_REDIS_PREFIX = _env("PRESSBOT_REDIS_PREFIX")
+PRESSBOT_REDIS_WORKER_TTL = _env("PRESSBOT_REDIS_WORKER_TTL")
 # Scrapy's remote-control server runs Python code sent to it; only for debugging.
 PRESSBOT_REMOTE_CONTROL = _env("PRESSBOT_REMOTE_CONTROL")
 
@@ -97,6 +101,7 @@ ADDONS = {
     "pressbot.mirror.MirrorAddon": 0,
     "pressbot.netguard.NetGuardAddon": 0,
     "pressbot.politeness.BudgetAddon": 10,
+    "pressbot.distributed.RedisAddon": 0,
 }
 
 REQUEST_FINGERPRINTER_CLASS = "pressbot.fingerprint.CanonicalFingerprinter"

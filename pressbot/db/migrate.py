@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
+import functools
+import shutil
+import tempfile
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from alembic import command
@@ -15,9 +21,32 @@ from pressbot.db.engine import WRITING
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
+@functools.cache
+def _script_location() -> Path:
+    """The migration scripts as a directory, which is what Alembic reads. Run from
+    a zipped egg (a Scrapyd deployment) they are copied out to a temporary
+    directory first, removed when the process ends."""
+    if MIGRATIONS.is_dir():
+        return MIGRATIONS
+    target = Path(tempfile.mkdtemp(prefix="pressbot-migrations-"))
+    atexit.register(shutil.rmtree, target, True)
+
+    def copy(node: Traversable, dest: Path) -> None:
+        for entry in node.iterdir():
+            if entry.is_dir():
+                if entry.name != "__pycache__":
+                    (dest / entry.name).mkdir()
+                    copy(entry, dest / entry.name)
+            elif entry.name.endswith((".py", ".mako")):
+                (dest / entry.name).write_bytes(entry.read_bytes())
+
+    copy(files("pressbot.db") / "migrations", target)
+    return target
+
+
 def _config(engine: Engine | None = None) -> Config:
     cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("script_location", str(_script_location()))
     return cfg
 
 

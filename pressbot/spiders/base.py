@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import scrapy
 from lxml import etree
@@ -36,6 +36,9 @@ from pressbot.politeness import ROBOTS_UNAVAILABLE
 from pressbot.sources import Source
 from pressbot.text.dates import find_date, parse_date
 from pressbot.urls import canonical_url, url_key
+
+if TYPE_CHECKING:
+    from pressbot.distributed import SharedRun
 
 logger = logging.getLogger(__name__)
 
@@ -174,6 +177,8 @@ class SourceSpider(scrapy.Spider):
     """
 
     source: ClassVar[Source]
+    # Redis mode (pressbot/distributed.py): the run shared with other workers.
+    shared_run: SharedRun | None = None
 
     def __init__(
         self,
@@ -253,8 +258,11 @@ class SourceSpider(scrapy.Spider):
         cut = {"shutdown": "interrupted", "closespider_timeout": "time_budget"}.get(
             reason, "unfinished"
         )
-        for start in sorted(self._open_walks):
-            self._end_walk(start, cut)
+        shared = self.shared_run
+        if shared is None or shared.done:
+            # A worker leaving a shared run that goes on leaves the walks to the others.
+            for start in sorted(self._open_walks):
+                self._end_walk(start, cut)
         if self.frontier is not None:
             self.frontier.flush()
             try:
@@ -289,6 +297,10 @@ class SourceSpider(scrapy.Spider):
         """A request that never reached the downloader: a redirect off the site, one
         to a page already requested (two URLs redirecting to one), or the way back of
         a redirect loop (a -> b -> a: the duplicate filter drops the second a)."""
+        if self.shared_run is not None and not request.meta.get("redirect_urls"):
+            # Another worker of the shared run asked for it first.
+            self._count("shared/duplicate")
+            return
         here = url_key(request.url)
         loop = any(url_key(u) == here for u in request.meta.get("redirect_urls", ()))
         key = request.meta.get("pressbot_key")
@@ -475,6 +487,20 @@ class SourceSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[Any]:
         assert self.frontier is not None
+        shared = self.shared_run
+        if shared is not None and not shared.join(self.run_started):
+            # A worker joining a shared run: its founder pushed the seeds; this one
+            # only takes work from the shared queue (pressbot/distributed.py). The
+            # walks it may end began when the founder started.
+            self.run_started = shared.started() or self.run_started
+            try:
+                self.frontier.load()
+            except Exception as exc:
+                logger.error("%s: could not read the crawl frontier: %s", self.source.key, exc)
+                self._count("frontier_errors")
+                raise CloseSpider("database_unavailable") from exc
+            self._open_walks = set(self.source.listings)
+            return
         try:
             if self.retry_failed:
                 from pressbot.frontier import reset_given_up
@@ -483,6 +509,8 @@ class SourceSpider(scrapy.Spider):
                 self._count("retry_failed_reset", n)
             self.frontier.load()
             self._walks = self.frontier.walks(list(self.source.listings))
+            if shared is not None:
+                shared.publish_walks(self._walks)
             self.frontier.walk_started(list(self.source.listings), self.run_started)
         except Exception as exc:
             logger.error("%s: could not read the crawl frontier: %s", self.source.key, exc)
@@ -514,6 +542,8 @@ class SourceSpider(scrapy.Spider):
             self._open_walks.add(url)
             self._walk_pages[url] = 0
             yield self._listing(url, url, 1)
+        if shared is not None:
+            shared.seeded()
 
     # --- listings -------------------------------------------------------------------
     def _listing(self, url: str, start: str, page: int) -> scrapy.Request:
@@ -531,6 +561,9 @@ class SourceSpider(scrapy.Spider):
         if start not in self._open_walks:
             return
         self._open_walks.discard(start)
+        shared = self.shared_run
+        if shared is not None and shared.joined and not shared.end_walk(start):
+            return  # another worker of the shared run ended (and recorded) it
         natural = why in NATURAL
         self._count(f"walk/{why}")
         if not natural:
@@ -555,6 +588,8 @@ class SourceSpider(scrapy.Spider):
         self, response: Response, page: int, start: str | None = None
     ) -> Iterator[scrapy.Request]:
         start = start or response.url
+        # In a shared run the page before this one may have been another worker's.
+        self._walk_pages[start] = max(self._walk_pages.get(start, 0), page)
         links = [u for h in response.xpath("//a/@href").getall() if (u := _join(response, h))]
         articles = list(dict.fromkeys(u for u in links if self.source.is_article(u)))
         if not articles:
@@ -621,6 +656,10 @@ class SourceSpider(scrapy.Spider):
         the last walk ended naturally, or this page reaches articles known from
         before that walk (module docstring of pressbot/frontier.py)."""
         walk = self._walks.get(start)
+        if walk is None and self.shared_run is not None:
+            walk = self.shared_run.walk(start)  # as the run's founder read it
+            if walk is not None:
+                self._walks[start] = walk
         if walk is None:
             return False
         if walk.complete:
