@@ -106,6 +106,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     if args.max_pages is not None:
         spider_args["max_pages"] = str(args.max_pages)
     database = _check_crawl_settings(overrides)
+    _quiet_logs(args, overrides)
     if args.worker_of is None:
         # Connect and migrate once, here: workers then start on a current schema,
         # and an unreachable database stops the run before any request is sent.
@@ -164,6 +165,16 @@ def _check_crawl_settings(overrides: dict[str, Any]) -> str:
         raise UsageError(f"dead-letter file {dead} is not writable: {exc}") from None
     url: str = settings.get("PRESSBOT_DATABASE_URL")
     return url
+
+
+def _quiet_logs(args: argparse.Namespace, overrides: dict[str, Any]) -> None:
+    """Scrapy's start-up chatter and Alembic's INFO lines only with --debug or at
+    LOG_LEVEL DEBUG; warnings and errors always."""
+    from pressbot.crawl import crawl_settings
+    from pressbot.logformat import quiet
+
+    level = str(crawl_settings(overrides).get("LOG_LEVEL") or "").upper()
+    quiet(not args.debug and level != "DEBUG")
 
 
 def _check_scrapy_overrides(settings: Any, overrides: dict[str, Any]) -> list[str]:
@@ -405,7 +416,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
     from pressbot.redact import mask_url
 
     url = _database_url(args)
-    with Store(url) as store, Session(store.engine) as s:
+    with Store.read_only(url) as store, Session(store.engine) as s:
         rows = s.execute(
             select(
                 RecordRow.source,
@@ -438,7 +449,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         query = parse_query(text)
     except EmptyQuery as exc:
         raise UsageError(str(exc)) from None
-    with Store(_database_url(args)) as store:
+    with Store.read_only(_database_url(args)) as store:
         hits = search(store.engine, query, sources=args.source, limit=args.limit)
     if not hits:
         # Standard output stays empty for a program reading JSON Lines.
@@ -591,7 +602,7 @@ def cmd_warc(args: argparse.Namespace) -> int:
     from pressbot.ingest import write_warc
 
     _check_writable(args.output)
-    with Store(_database_url(args)) as store:
+    with Store.read_only(_database_url(args)) as store:
         pages = (
             (p.url, p.status, p.headers, zlib.decompress(p.body_z), p.fetched_at)
             for p in store.latest_pages(args.source or None, args.since)
@@ -605,7 +616,7 @@ def cmd_health(args: argparse.Namespace) -> int:
     from pressbot.db.store import Store
     from pressbot.health import boilerplate_report, check_runs
 
-    with Store(_database_url(args)) as store:
+    with Store.read_only(_database_url(args)) as store:
         if args.boilerplate:
             rows = boilerplate_report(store, args.boilerplate, args.min_share)
             print(
@@ -648,7 +659,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     if args.output:
         _check_writable(args.output)
-    with Store(_database_url(args)) as store:
+    with Store.read_only(_database_url(args)) as store:
         rows = iter_rows(
             store.engine,
             sources=args.source or None,

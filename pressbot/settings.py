@@ -92,7 +92,11 @@ DOWNLOADER_MIDDLEWARES = {
     "pressbot.politeness.RetryAfterMiddleware": 550,
     "pressbot.archive.RawArchiveMiddleware": 580,
 }
-EXTENSIONS = {"pressbot.extensions.RunRecorder": 500}
+EXTENSIONS = {
+    # Built before every other component: it owns the crawler's one database engine.
+    "pressbot.extensions.DatabaseOwner": 0,
+    "pressbot.extensions.RunRecorder": 500,
+}
 ADDONS = {
     "pressbot.mirror.MirrorAddon": 0,
     "pressbot.netguard.NetGuardAddon": 0,
