@@ -56,14 +56,6 @@ def _fetched_at(text: str) -> datetime:
     return value
 
 
-def _header(headers: dict[str, list[str]] | None, name: str = "Content-Type") -> str | None:
-    """First value of an archived response header, whatever its case."""
-    for key, values in (headers or {}).items():
-        if key.lower() == name.lower() and values:
-            return values[0]
-    return None
-
-
 def _database_url(args: argparse.Namespace) -> str:
     from pressbot import settings
 
@@ -556,43 +548,89 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
 
 def cmd_reextract(args: argparse.Namespace) -> int:
-    import zlib
+    from pressbot.reextract import ALL, Shard, reextract
 
-    from pressbot.db.store import Store
-    from pressbot.decode import decode_html, is_framed, page_damage
-    from pressbot.extract import extract_html
-    from pressbot.ingest import Chain
-    from pressbot.sources import get
+    if args.worker_of is not None:
+        _die_with_parent(args.worker_of)
+    shard = Shard.parse(args.shard) if args.shard else ALL
+    if args.jobs > 1:
+        if args.shard:
+            raise UsageError("--shard and --jobs: give one (--jobs N runs shards 1/N .. N/N)")
+        return _reextract_in_processes(args)
+    result = reextract(
+        _chain_overrides(args),
+        sources=args.source or None,
+        since=args.since,
+        shard=shard,
+        warn=lambda line: print(f"pressbot reextract: {line}", file=sys.stderr),
+        progress=not args.no_progress,
+    )
+    if args.summary_json:
+        Path(args.summary_json).write_text(json.dumps(asdict(result)), "utf-8")
+    what = f"re-extracted {result.pages} archived page(s)"
+    if shard != ALL:
+        what += f" (shard {shard})"
+    _print_outcomes(what, result.outcomes, result.dropped)
+    print(f"records changed: {result.outcomes.get('updated', 0)}")
+    return EXIT_FAIL if result.outcomes.get("deadletter") else EXIT_OK
 
+
+def _reextract_in_processes(args: argparse.Namespace) -> int:
+    """``--jobs N``: shards 1/N .. N/N in N processes (extraction is CPU-bound), the
+    totals summed. Workers die with this process and receive its signals; the
+    database URL reaches them through the environment, not a command line."""
+    import signal
+    import subprocess
+    import tempfile
+    from collections import Counter
+
+    env = dict(os.environ)
+    env.update({k: str(v) for k, v in _chain_overrides(args).items()})
+    flags: list[str] = []
+    for key in args.source or []:
+        flags += ["--source", key]
+    if args.since:
+        flags += ["--since", args.since.isoformat()]
+    procs: list[tuple[subprocess.Popen[bytes], Path]] = []
+
+    def _forward(signum: int, _frame: Any) -> None:
+        for proc, _ in procs:
+            if proc.poll() is None:
+                proc.send_signal(signum)
+
+    previous = {s: signal.signal(s, _forward) for s in (signal.SIGINT, signal.SIGTERM)}
+    outcomes: Counter[str] = Counter()
+    dropped: Counter[str] = Counter()
     pages = 0
-    with Store(_database_url(args)) as store, Chain(_chain_overrides(args)) as chain:
-        for page in store.latest_pages(args.source or None, args.since):
-            pages += 1
-            try:
-                source = get(page.source) if page.source else None
-                # Decoded as the crawl decoded it: the archived Content-Type counts.
-                body = zlib.decompress(page.body_z)
-                text, _ = decode_html(body, _header(page.headers))
-                damage = page_damage(body, text, framed=is_framed(page.headers))
-                if damage:
-                    # A damaged page never becomes a record (the crawl refused it too).
-                    print(f"pressbot reextract: {page.url}: skipped: {damage}", file=sys.stderr)
+    failed = 0
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            for n in range(1, args.jobs + 1):
+                out = Path(tmp) / f"{n}.json"
+                cmd = [
+                    sys.executable, "-m", "pressbot.cli", "reextract", *flags,
+                    "--shard", f"{n}/{args.jobs}", "--summary-json", str(out),
+                    "--worker-of", str(os.getpid()), "--no-progress",
+                ]  # fmt: skip
+                procs.append((subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL), out))
+            for proc, out in procs:
+                code = proc.wait()
+                if code not in (EXIT_OK, EXIT_FAIL) or not out.exists():
+                    failed += 1
+                    print(f"pressbot reextract: a worker exited with {code}", file=sys.stderr)
                     continue
-                record = extract_html(
-                    text,
-                    page.url,
-                    fetched_at=page.fetched_at,
-                    source=source,
-                )
-            except (KeyError, ValueError) as exc:
-                print(f"pressbot reextract: {page.url}: {exc}", file=sys.stderr)
-                continue
-            chain.process(record)
-        outcomes = chain.close()
-        dropped = dict(chain.dropped)
-    _print_outcomes(f"re-extracted {pages} archived page(s)", outcomes, dropped)
+                data = json.loads(out.read_text("utf-8"))
+                pages += data["pages"]
+                outcomes.update(data["outcomes"])
+                dropped.update(data["dropped"])
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+    _print_outcomes(
+        f"re-extracted {pages} archived page(s) in {args.jobs} shards", outcomes, dropped
+    )
     print(f"records changed: {outcomes.get('updated', 0)}")
-    return EXIT_FAIL if outcomes.get("deadletter") else EXIT_OK
+    return EXIT_FAIL if failed or outcomes.get("deadletter") else EXIT_OK
 
 
 def cmd_warc(args: argparse.Namespace) -> int:
@@ -737,6 +775,15 @@ def _fetched_at_option(p: argparse.ArgumentParser) -> None:
         type=_fetched_at,
         metavar="ISO",
         help="fetch time, for relative dates (with offset)",
+    )
+
+
+def _progress_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--no-progress",
+        action="store_true",
+        help="no progress line (default: one updating line on a terminal, "
+        "a line every 10 s otherwise, on standard error)",
     )
 
 
@@ -953,6 +1000,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--since", type=_iso_date, metavar="DATE", help="only pages fetched since DATE (ISO 8601)"
     )
+    p.add_argument(
+        "--shard",
+        metavar="I/N",
+        help="only shard I of N (pages split by a hash of their URL key): N machines, "
+        "each with its own I, re-extract one archive together; rerunning is safe",
+    )
+    p.add_argument(
+        "--jobs",
+        "-j",
+        type=_positive(int),
+        default=1,
+        metavar="N",
+        help="run shards 1/N .. N/N in N processes (default 1)",
+    )
+    _progress_option(p)
+    p.add_argument("--summary-json", metavar="FILE", help=argparse.SUPPRESS)
+    p.add_argument("--worker-of", type=int, metavar="PID", help=argparse.SUPPRESS)
     _database_option(p)
     p.set_defaults(func=cmd_reextract)
 
