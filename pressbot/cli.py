@@ -904,7 +904,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--port", type=int, default=8765, help="port (0 = any free port; default 8765)")
     p.add_argument("--day", type=int, default=1, help="mirror day (default 1)")
-    p.add_argument("--root", help="mirror directory (default: tests/fixtures/mirror)")
+    p.add_argument(
+        "--root", help="mirror directory (default: the bundled one, pressbot/data/mirror)"
+    )
     p.add_argument("--verbose", action="store_true", help="log every request")
     p.set_defaults(func=cmd_serve_mirror)
 

@@ -1,6 +1,6 @@
 """The item pipelines outside Scrapy: for `pressbot ingest`, `reextract` and `replay`.
 
-The same pipeline classes, in the same order (pipelines.ITEM_PIPELINES), built
+The same pipeline classes, in the same order (pressbot.pipelines.ITEM_PIPELINES), built
 from the same settings; only the crawler around them is a small stand-in.
 """
 

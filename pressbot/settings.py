@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import os
 
-from pipelines import ITEM_PIPELINES as _PIPELINES
 from pressbot import __version__
 from pressbot.config import BY_NAME, TRUE
+from pressbot.pipelines import ITEM_PIPELINES as _PIPELINES
 
 BOT_NAME = "pressbot"
 SPIDER_MODULES = ["pressbot.spiders"]

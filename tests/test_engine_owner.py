@@ -19,7 +19,7 @@ import pytest
 from pressbot.db import migrate
 from pressbot.db.engine import make_engine
 from pressbot.mirror import MirrorServer
-from tests.conftest import FIXTURES, REPO, pressbot
+from tests.conftest import MIRROR_ROOT, REPO, pressbot
 
 # Runs one crawl of one source in this interpreter and reports, as JSON on the last
 # line of stdout: the engines that connected (any module, any way they were made),
@@ -160,7 +160,7 @@ def test_writers_starting_together_on_a_fresh_database_migrate_once(
 ) -> None:
     """Two `pressbot ingest` processes (the writers' path: DatabaseOwner, then the
     migration under its lock) started at the same instant on an empty database."""
-    site = FIXTURES / "mirror" / "day1" / "kppolice.gov.pk"
+    site = MIRROR_ROOT / "day1" / "kppolice.gov.pk"
     pages = sorted(p for p in site.glob("press_release_detail.php@id=*") if p.suffix != ".json")
     pages = pages[:2]
     assert len(pages) == 2
