@@ -496,6 +496,7 @@ def _print_outcomes(what: str, outcomes: dict[str, int], dropped: dict[str, int]
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     from pressbot.ingest import Chain, Problem, iter_saved, to_record
+    from pressbot.progress import Progress
     from pressbot.sources import get
 
     try:
@@ -505,8 +506,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     problems = 0
     read = 0
-    with Chain(_chain_overrides(args)) as chain:
-        for saved in iter_saved([Path(p) for p in args.paths], text=args.text, url=args.url):
+    with (
+        Chain(_chain_overrides(args)) as chain,
+        Progress("ingest", enabled=not args.no_progress) as bar,
+    ):
+        saved_pages = iter_saved([Path(p) for p in args.paths], text=args.text, url=args.url)
+        for saved in bar.iter(saved_pages):
             if isinstance(saved, Problem):
                 problems += 1
                 print(f"pressbot ingest: {saved.origin}: {saved.reason}", file=sys.stderr)
@@ -535,6 +540,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
         _database_url(args),
         any_database=args.any_database,
         overrides=_chain_overrides(args),
+        progress=not args.no_progress,
     )
     if result is None:
         print(f"nothing to replay: {path} does not exist")
@@ -564,6 +570,8 @@ def cmd_reextract(args: argparse.Namespace) -> int:
         shard=shard,
         warn=lambda line: print(f"pressbot reextract: {line}", file=sys.stderr),
         progress=not args.no_progress,
+        # --jobs workers share one terminal: plain lines, never a redrawn one.
+        progress_tty=False if args.worker_of is not None else None,
     )
     if args.summary_json:
         Path(args.summary_json).write_text(json.dumps(asdict(result)), "utf-8")
@@ -610,7 +618,8 @@ def _reextract_in_processes(args: argparse.Namespace) -> int:
                 cmd = [
                     sys.executable, "-m", "pressbot.cli", "reextract", *flags,
                     "--shard", f"{n}/{args.jobs}", "--summary-json", str(out),
-                    "--worker-of", str(os.getpid()), "--no-progress",
+                    "--worker-of", str(os.getpid()),
+                    *(["--no-progress"] if args.no_progress else []),
                 ]  # fmt: skip
                 procs.append((subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL), out))
             for proc, out in procs:
@@ -638,12 +647,16 @@ def cmd_warc(args: argparse.Namespace) -> int:
 
     from pressbot.db.store import Store
     from pressbot.ingest import write_warc
+    from pressbot.progress import Progress
 
     _check_writable(args.output)
-    with Store.read_only(_database_url(args)) as store:
+    with (
+        Store.read_only(_database_url(args)) as store,
+        Progress("warc", enabled=not args.no_progress) as bar,
+    ):
         pages = (
             (p.url, p.status, p.headers, zlib.decompress(p.body_z), p.fetched_at)
-            for p in store.latest_pages(args.source or None, args.since)
+            for p in bar.iter(store.latest_pages(args.source or None, args.since))
         )
         n = write_warc(Path(args.output), pages)
     print(f"wrote {n} response(s) to {args.output}")
@@ -691,13 +704,17 @@ def _check_writable(path: str) -> None:
 def cmd_export(args: argparse.Namespace) -> int:
     from pressbot.db.store import Store
     from pressbot.export import iter_rows, write_csv, write_jsonl, write_parquet
+    from pressbot.progress import Progress
 
     if args.format == "parquet" and not args.output:
         print("pressbot export: Parquet needs --output FILE", file=sys.stderr)
         return EXIT_USAGE
     if args.output:
         _check_writable(args.output)
-    with Store.read_only(_database_url(args)) as store:
+    with (
+        Store.read_only(_database_url(args)) as store,
+        Progress("export", unit="records", enabled=not args.no_progress) as bar,
+    ):
         rows = iter_rows(
             store.engine,
             sources=args.source or None,
@@ -705,6 +722,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             published_since=args.published_since,
             include_duplicates=args.include_duplicates,
         )
+        rows = bar.iter(rows)
         if args.format == "parquet":
             n = write_parquet(rows, args.output)
         else:
@@ -974,6 +992,7 @@ def build_parser() -> argparse.ArgumentParser:
     _fetched_at_option(p)
     _database_option(p)
     p.add_argument("--deadletter", metavar="FILE", help="dead-letter file")
+    _progress_option(p)
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser(
@@ -989,6 +1008,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="also store entries recorded for another database (kept in the file otherwise)",
     )
     _database_option(p)
+    _progress_option(p)
     p.set_defaults(func=cmd_replay)
 
     p = sub.add_parser(
@@ -1043,6 +1063,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="every record, with its cluster_id and is_canonical",
     )
     _database_option(p)
+    _progress_option(p)
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser(
@@ -1055,6 +1076,7 @@ def build_parser() -> argparse.ArgumentParser:
     _source_option(p)
     p.add_argument("--since", type=_iso_date, metavar="DATE", help="only pages fetched since DATE")
     _database_option(p)
+    _progress_option(p)
     p.set_defaults(func=cmd_warc)
 
     p = sub.add_parser(

@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
-from typing import IO
+from typing import IO, TypeVar
+
+T = TypeVar("T")
 
 # Seconds between lines when not on a terminal, and between redraws on one.
 PLAIN_EVERY = 10.0
@@ -46,6 +49,7 @@ class Progress:
         tty: bool | None = None,
         every: float | None = None,
         enabled: bool = True,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.what = what
         self.total = total
@@ -57,15 +61,16 @@ class Progress:
         self.tty = tty
         self.every = every if every is not None else (TTY_EVERY if tty else PLAIN_EVERY)
         self.enabled = enabled
+        self.clock = clock
         self.done = 0
-        self.started = time.monotonic()
+        self.started = clock()
         self._last = self.started
         self._drawn = False
         self._width = 0
 
     def line(self, now: float | None = None) -> str:
         """The progress line as it stands: counts, rate and (total known) ETA."""
-        now = time.monotonic() if now is None else now
+        now = self.clock() if now is None else now
         elapsed = max(now - self.started, 1e-9)
         rate = self.done / elapsed
         count = f"{self.done:,}" + (f"/{self.total:,}" if self.total is not None else "")
@@ -80,7 +85,7 @@ class Progress:
         self.done += n
         if not self.enabled:
             return
-        now = time.monotonic()
+        now = self.clock()
         if now - self._last >= self.every:
             self._last = now
             self._emit(now)
@@ -97,13 +102,19 @@ class Progress:
         self.stream.flush()
         self._drawn = True
 
+    def iter(self, items: Iterable[T]) -> Iterator[T]:
+        """``items``, counted as they are taken."""
+        for item in items:
+            yield item
+            self.advance()
+
     def close(self) -> None:
         """Finish: on a terminal the final counts (and a newline); elsewhere a last line
         only if earlier lines were written, so a short run stays silent."""
         if not self.enabled:
             return
         if self.tty or self._drawn:
-            self._emit(time.monotonic())
+            self._emit(self.clock())
         if self.tty:
             self.stream.write("\n")
             self.stream.flush()

@@ -123,6 +123,7 @@ def reextract(
     shard: Shard = ALL,
     warn: Callable[[str], None] = print,
     progress: bool = True,
+    progress_tty: bool | None = None,
 ) -> Result:
     """Extract the newest archived copy of every page of ``shard`` again and store the
     records; ``warn`` gets one line per page skipped (damaged, unreadable)."""
@@ -136,7 +137,7 @@ def reextract(
     with Chain(overrides) as chain:
         engine = chain.database.engine
         ids = newest_pages(engine, sources, since, shard)
-        with Progress(what, total=len(ids), enabled=progress) as bar:
+        with Progress(what, total=len(ids), enabled=progress, tty=progress_tty) as bar:
             for page in iter_pages(engine, ids):
                 result.pages += 1
                 bar.advance()

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from pressbot import deadletter
 from pressbot.errors import UsageError
+from pressbot.progress import Progress
 
 if TYPE_CHECKING:
     from pressbot.ingest import Chain
@@ -112,6 +113,7 @@ def replay(
     *,
     any_database: bool = False,
     overrides: dict[str, Any] | None = None,
+    progress: bool = True,
 ) -> ReplayResult | None:
     """Replay ``path`` into ``database_url``; None if there is nothing to replay.
 
@@ -144,8 +146,11 @@ def replay(
             deadletter.append_pages(path, batch, exc, database=database_url)
             result.outcomes["deadletter"] = result.outcomes.get("deadletter", 0) + len(batch)
 
-    with Chain(settings) as chain:
-        for item in deadletter.iter_entries(pending):
+    with (
+        Chain(settings) as chain,
+        Progress("replay", unit="entries", enabled=progress) as bar,
+    ):
+        for item in bar.iter(deadletter.iter_entries(pending)):
             if isinstance(item, deadletter.Unreadable):
                 result.rejected.append(item)
                 continue
