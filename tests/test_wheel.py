@@ -79,7 +79,15 @@ def test_the_wheel_holds_pressbot_only(wheel: Path) -> None:
     }
     modules |= {"pressbot/pipelines/" + p.name for p in (REPO / "pipelines").glob("*.py")}
     assert modules <= set(names), sorted(modules - set(names))
-    assert "pressbot/data/mirror/MANIFEST.json" in names
+    # And its data: the whole mirror, the browse page's files.
+    data = {
+        "pressbot/" + str(p.relative_to(REPO / "pressbot"))
+        for folder in ("data/mirror", "browse/static")
+        for p in (REPO / "pressbot" / folder).rglob("*")
+        if p.is_file()
+    }
+    assert len(data) > 90
+    assert data <= set(names), sorted(data - set(names))
     assert "pressbot/db/migrations/env.py" in names
     meta = next(n for n in names if n.endswith(".dist-info/METADATA"))
     text = zipfile.ZipFile(wheel).read(meta).decode()
