@@ -21,8 +21,9 @@ class PressbotLogFormatter(LogFormatter):
 
 # Start-up and tear-down lines of Scrapy that tell an operator nothing at the default
 # level (the versions of every library, the settings, the enabled components, the
-# stats dump -- pressbot prints its own summary): (logger, start of the message
-# template). Warnings and errors are never filtered, nor anything at DEBUG.
+# spider opening and closing): (logger, start of the message template). The stats
+# dump at the end stays: it is the run's full set of counters. Warnings and errors
+# are never filtered, nor anything at DEBUG.
 _CHATTER = (
     ("scrapy.utils.log", "Scrapy %(version)s started"),
     ("scrapy.utils.log", "Versions:"),
@@ -33,7 +34,6 @@ _CHATTER = (
     ("scrapy.core.engine", "Spider opened"),
     ("scrapy.core.engine", "Closing spider ("),
     ("scrapy.core.engine", "Spider closed ("),
-    ("scrapy.statscollectors", "Dumping Scrapy stats"),
 )
 # Alembic says what it does at INFO ("Context impl", "Will assume transactional DDL",
 # one line per migration); pressbot logs one line when it changes the schema.

@@ -97,7 +97,6 @@ def test_a_crawl_opens_one_engine_and_checks_the_schema_once(
         "Enabled extensions",
         "Enabled item pipelines",
         "Versions:",
-        "Dumping Scrapy stats",
         "Spider opened",
     ):
         assert chatter not in log, chatter
