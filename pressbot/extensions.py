@@ -176,9 +176,10 @@ class DatabaseOwner:
     the crawler as ``crawler.pressbot_database``; the spider, the raw archive, the
     store pipeline, the run recorder and the run lock use :func:`database_of` and
     never make an engine of their own. The engine is opened -- and the schema
-    brought up to date, under the migration lock -- at its first use, after
-    ``spider_opened``; it is disposed on ``spider_closed`` after every other
-    component has written its last batch.
+    brought up to date, under the migration lock -- at its first use, as the spider
+    opens (the store pipeline's ``open_spider``, the spider's ``spider_opened``); it
+    is disposed on ``spider_closed`` after every other component has written its
+    last batch (or on ``engine_stopped`` if the spider never opened).
     """
 
     def __init__(self, database_url: str, crawler: Any = None) -> None:
