@@ -711,9 +711,11 @@ def cmd_export(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     if args.output:
         _check_writable(args.output)
+    rows_on_tty = not args.output and sys.stdout.isatty()
     with (
         Store.read_only(_database_url(args)) as store,
-        Progress("export", unit="records", enabled=not args.no_progress) as bar,
+        # Not when the rows themselves go to the terminal: the two would interleave.
+        Progress("export", unit="records", enabled=not args.no_progress and not rows_on_tty) as bar,
     ):
         rows = iter_rows(
             store.engine,

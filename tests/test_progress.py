@@ -91,18 +91,16 @@ def _pages(tmp_path: Path) -> Path:
     return folder
 
 
-def test_ingest_on_a_terminal_draws_the_line_on_stderr(tmp_path: Path) -> None:
-    """The real command with its standard error on a pseudo-terminal."""
+def _on_terminal(args: list[str], *, stdout_too: bool = False) -> tuple[int, str, str]:
+    """Run pressbot with its standard error (and, if asked, its output) on a
+    pseudo-terminal: (exit code, what the terminal got, what the pipe got)."""
     primary, secondary = pty.openpty()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "pressbot.cli", "ingest", str(_pages(tmp_path)),
-         "--database", f"sqlite:///{tmp_path / 'p.db'}",
-         "--deadletter", str(tmp_path / "dead.jsonl")],
+        [sys.executable, "-m", "pressbot.cli", *args],
         cwd=REPO,
-        stdout=subprocess.PIPE,
+        stdout=secondary if stdout_too else subprocess.PIPE,
         stderr=secondary,
-        text=True,
-    )  # fmt: skip
+    )
     os.close(secondary)
     seen = b""
     while True:
@@ -117,12 +115,34 @@ def test_ingest_on_a_terminal_draws_the_line_on_stderr(tmp_path: Path) -> None:
             break
         seen += chunk
     os.close(primary)
-    stdout, _ = proc.communicate(timeout=60)
-    assert proc.returncode == 0, seen
-    text = seen.decode()
-    assert "\r" in text
-    assert re.search(r"ingest: 3 pages, [\d,]+/s, in \d+s", text), text
-    assert "ingest:" not in stdout and "ingested 3 page(s)" in stdout
+    piped, _ = proc.communicate(timeout=60)
+    return proc.returncode, seen.decode(), (piped or b"").decode()
+
+
+def test_ingest_and_export_on_a_terminal_draw_the_line_on_stderr(tmp_path: Path) -> None:
+    """The real commands with their standard error on a pseudo-terminal; export
+    draws nothing when its rows go to that terminal too."""
+    db = f"sqlite:///{tmp_path / 'p.db'}"
+    code, term, piped = _on_terminal(
+        ["ingest", str(_pages(tmp_path)), "--database", db,
+         "--deadletter", str(tmp_path / "dead.jsonl")]
+    )  # fmt: skip
+    assert code == 0, term
+    # A carriage return that starts a redraw (the terminal turns each newline into
+    # "\r\n" by itself).
+    assert re.search(r"\r(?!\n)", term), term
+    assert re.search(r"ingest: 3 pages, [\d,]+/s, in \d+s", term), term
+    assert "ingest:" not in piped and "ingested 3 page(s)" in piped
+
+    code, term, piped = _on_terminal(["export", "--database", db])
+    assert code == 0, term
+    assert re.search(r"export: 3 records, [\d,]+/s, in \d+s", term), term
+    assert len(piped.splitlines()) == 3 and "export:" not in piped
+
+    code, term, _ = _on_terminal(["export", "--database", db], stdout_too=True)
+    assert code == 0, term
+    assert "export:" not in term and not re.search(r"\r(?!\n)", term)
+    assert "exported 3 record(s)" in term
 
 
 def test_ingest_off_a_terminal_stays_plain(tmp_path: Path) -> None:
