@@ -85,6 +85,7 @@ def fill(store: Store, start: int, stop: int, real: list[list[int]]) -> None:
                 "content_hash": f"{i:064d}",
                 "dedup": "first",
                 "version": 1,
+                "change_seq": i + 1,
             }
             for i in range(lo, hi)
         ]

@@ -87,8 +87,9 @@ def plain_insert(url: str, records: list[Record], batch: int) -> float:
                     "changed_at": now,
                     "version": 1,
                     "dedup": "first",
+                    "change_seq": i + n + 1,
                 }
-                for r in records[i : i + batch]
+                for n, r in enumerate(records[i : i + batch])
             ]
             with WriteSession(store.engine) as s:
                 s.execute(insert(RecordRow.__table__), rows)
@@ -140,6 +141,7 @@ def fill_fast(url: str, n: int) -> None:
                     url_key=f"https://bench/x/{i}",
                     canonical_url=f"https://bench.example.pk/x/{i}",
                     content_hash=f"{i:064d}",
+                    change_seq=i + 1,
                 )
                 rows.append(v)
             s.execute(insert(RecordRow), rows)

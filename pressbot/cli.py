@@ -703,7 +703,7 @@ def _check_writable(path: str) -> None:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from pressbot.db.store import Store
-    from pressbot.export import iter_rows, write_csv, write_jsonl, write_parquet
+    from pressbot.export import LastSeq, iter_rows, write_csv, write_jsonl, write_parquet
     from pressbot.progress import Progress
 
     if args.format == "parquet" and not args.output:
@@ -712,17 +712,21 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.output:
         _check_writable(args.output)
     rows_on_tty = not args.output and sys.stdout.isatty()
+    last = LastSeq()
     with (
         Store.read_only(_database_url(args)) as store,
         # Not when the rows themselves go to the terminal: the two would interleave.
         Progress("export", unit="records", enabled=not args.no_progress and not rows_on_tty) as bar,
     ):
-        rows = iter_rows(
-            store.engine,
-            sources=args.source or None,
-            since=args.since,
-            published_since=args.published_since,
-            include_duplicates=args.include_duplicates,
+        rows = last(
+            iter_rows(
+                store.engine,
+                sources=args.source or None,
+                since=args.since,
+                published_since=args.published_since,
+                since_seq=args.since_seq,
+                include_duplicates=args.include_duplicates,
+            )
         )
         rows = bar.iter(rows)
         if args.format == "parquet":
@@ -734,7 +738,8 @@ def cmd_export(args: argparse.Namespace) -> int:
                     n = writer(rows, fh)
             else:
                 n = writer(rows, sys.stdout)
-    print(f"exported {n} record(s)", file=sys.stderr)
+    upto = f", up to change_seq {last.value}" if last.value is not None else ""
+    print(f"exported {n} record(s){upto}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -773,6 +778,17 @@ def _positive(kind: Any) -> Any:
 
     parse.__name__ = kind.__name__
     return parse
+
+
+def _non_negative_int(text: str) -> int:
+    """An argparse type: a whole number, zero or above (a change_seq to start after)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or above, got {text}")
+    return value
 
 
 def _version() -> str:
@@ -1054,10 +1070,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output", "-o", metavar="FILE", help="output file (default: standard output)")
     _source_option(p)
     p.add_argument(
-        "--since", type=_iso_date, metavar="DATE", help="records stored or changed since DATE"
+        "--since",
+        type=_iso_date,
+        metavar="TIME",
+        help="records stored or changed at or after TIME (a date or an ISO 8601 time; "
+        "UTC unless it has an offset or Z)",
     )
     p.add_argument(
         "--published-since", type=_iso_date, metavar="DATE", help="records published since DATE"
+    )
+    p.add_argument(
+        "--since-seq",
+        type=_non_negative_int,
+        metavar="N",
+        help="the change feed: records inserted or changed after change_seq N, in feed "
+        "order (stderr tells the last value, where the next poll starts)",
     )
     p.add_argument(
         "--include-duplicates",

@@ -22,7 +22,7 @@ FIELDS: tuple[str, ...] = (
     "id", "url", "canonical_url", "source", "kind", "title", "title_en", "body", "language",
     "published_at", "updated_at", "fetched_at", "place", "agency", "author", "keywords",
     "related", "is_excerpt", "content_hash", "cluster_id", "is_canonical", "dedup", "version",
-    "first_seen_at", "changed_at", "notes",
+    "first_seen_at", "changed_at", "change_seq", "notes",
 )  # fmt: skip
 _JSON_FIELDS = {"keywords", "related", "notes"}
 _TIME_FIELDS = {"published_at", "updated_at", "fetched_at", "first_seen_at", "changed_at"}
@@ -35,10 +35,15 @@ def iter_rows(
     sources: Sequence[str] | None = None,
     since: datetime | None = None,
     published_since: datetime | None = None,
+    since_seq: int | None = None,
     include_duplicates: bool = False,
     batch: int = 1000,
 ) -> Iterator[dict[str, Any]]:
-    """Records as dicts, ordered by id; one per story unless ``include_duplicates``."""
+    """Records as dicts, ordered by id; one per story unless ``include_duplicates``.
+
+    ``since_seq``: the records inserted or changed after that value of the change
+    feed, in feed order (``change_seq``), so the last row's value is where the next
+    poll starts."""
     q = select(RecordRow, ClusterRow.canonical_record_id).outerjoin(
         ClusterRow, ClusterRow.id == RecordRow.cluster_id
     )
@@ -50,13 +55,31 @@ def iter_rows(
         q = q.where(RecordRow.changed_at >= since)
     if published_since:
         q = q.where(RecordRow.published_at >= published_since)
-    q = q.order_by(RecordRow.id).execution_options(yield_per=batch, stream_results=True)
+    if since_seq is not None:
+        q = q.where(RecordRow.change_seq > since_seq).order_by(RecordRow.change_seq)
+    else:
+        q = q.order_by(RecordRow.id)
+    q = q.execution_options(yield_per=batch, stream_results=True)
     with Session(engine) as s:
         for row, canonical_id in s.execute(q):
             out = {name: getattr(row, name) for name in FIELDS if hasattr(row, name)}
             out["is_canonical"] = canonical_id == row.id
             yield out
             s.expunge(row)
+
+
+class LastSeq:
+    """Passes rows through and keeps the largest ``change_seq`` among them: the
+    value a poller gives ``--since-seq`` next time."""
+
+    def __init__(self) -> None:
+        self.value: int | None = None
+
+    def __call__(self, rows: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        for row in rows:
+            if self.value is None or row["change_seq"] > self.value:
+                self.value = row["change_seq"]
+            yield row
 
 
 def _json_value(name: str, value: Any) -> Any:
@@ -108,7 +131,7 @@ def write_parquet(rows: Iterator[dict[str, Any]], path: str, *, group: int = 500
             ("related", pa.string()), ("is_excerpt", pa.bool_()), ("content_hash", pa.string()),
             ("cluster_id", pa.int64()), ("is_canonical", pa.bool_()), ("dedup", pa.string()),
             ("version", pa.int32()), ("first_seen_at", ts), ("changed_at", ts),
-            ("notes", pa.string()),
+            ("change_seq", pa.int64()), ("notes", pa.string()),
         ]
     )  # fmt: skip
     n = 0

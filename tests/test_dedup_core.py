@@ -208,6 +208,7 @@ def _record(rid: int, body: str) -> RecordRow:
         title=str(rid),
         body=body,
         content_hash=str(rid),
+        change_seq=rid,
     )
 
 

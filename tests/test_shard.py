@@ -21,8 +21,11 @@ from pressbot.mirror import MirrorServer
 from pressbot.reextract import Shard
 from tests.conftest import MIRROR_ROOT, PG_ADMIN, REPO, crawl_mirror, pressbot
 
-# Bookkeeping times, which say when a row was written, not what it holds.
-_WHEN = {"id", "first_seen_at", "changed_at", "created_at", "valid_from", "valid_to"}
+# Bookkeeping, which says when (in time, or in the change feed's order) a row was
+# written, not what it holds.
+_WHEN = {
+    "id", "first_seen_at", "changed_at", "created_at", "valid_from", "valid_to", "change_seq",
+}  # fmt: skip
 
 
 @pytest.fixture(scope="module")

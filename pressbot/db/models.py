@@ -11,20 +11,53 @@ from typing import Any, ClassVar
 from sqlalchemy import (
     ARRAY,
     JSON,
+    BigInteger,
     Boolean,
+    CheckConstraint,
     DateTime,
     ForeignKey,
     Index,
     Integer,
     LargeBinary,
+    Sequence,
     SmallInteger,
     String,
     Text,
     TypeDecorator,
 )
-from sqlalchemy.dialects.postgresql import TSVECTOR
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeEngine
+
+# How SQLite keeps a time: UTC as ISO 8601 text of one fixed width, ``T`` and ``Z``
+# included, so that text comparison is time order and agrees with what PostgreSQL
+# answers for the same literal (``changed_at >= '2026-11-01T00:00:00Z'``).
+SQLITE_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
+class _SqliteUTCText(sqlite.DATETIME):
+    """SQLite's DATETIME written as :data:`SQLITE_TIME_FORMAT`; any ISO 8601 text is
+    read (the space-separated text of databases before migration 0005 too)."""
+
+    def bind_processor(self, dialect: Dialect) -> Any:
+        def process(value: datetime | None) -> str | None:
+            if value is None:
+                return None
+            if value.tzinfo is not None:
+                value = value.astimezone(UTC)
+            return value.strftime(SQLITE_TIME_FORMAT)
+
+        return process
+
+    def result_processor(self, dialect: Dialect, coltype: object) -> Any:
+        def process(value: str | datetime | None) -> datetime | None:
+            if value is None or isinstance(value, datetime):
+                return value
+            return datetime.fromisoformat(value)
+
+        return process
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -32,6 +65,11 @@ class UTCDateTime(TypeDecorator[datetime]):
 
     impl = DateTime(timezone=True)
     cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(_SqliteUTCText())
+        return dialect.type_descriptor(DateTime(timezone=True))
 
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
@@ -51,13 +89,37 @@ class UTCDateTime(TypeDecorator[datetime]):
 class Base(DeclarativeBase):
     type_annotation_map: ClassVar[dict[Any, Any]] = {
         datetime: UTCDateTime,
-        dict[str, Any]: JSON,
-        list[Any]: JSON,
+        # jsonb on PostgreSQL: indexable, comparable, and what consumers query with ->>.
+        dict[str, Any]: JSON().with_variant(JSONB(), "postgresql"),
+        list[Any]: JSON().with_variant(JSONB(), "postgresql"),
     }
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+# Closed sets of values, checked by the database (CHECK constraints) so that a
+# consumer may rely on them. Each mirrors the constant of the code that writes it
+# (tests/test_migrations.py checks they agree); migration 0005 writes them out.
+KINDS = ("police", "ministry", "news", "aggregator")  # pressbot.sources.KINDS
+LANGUAGES = ("ur", "ar", "fa", "en", "mixed")  # pressbot.text.language.LANGUAGES
+DEDUP_WAYS = ("first", "exact", "near")  # how a page joined its cluster (the store)
+RUN_STATUSES = (  # crawl_runs.status: pressbot.extensions
+    "running", "ok", "incomplete", "failed", "interrupted", "timeout", "locked", "aborted",
+)  # fmt: skip
+FRONTIER_STATES = ("pending", "failed", "gave_up", "dropped")  # pressbot.frontier
+
+
+def one_of(column: str, values: tuple[str, ...], name: str) -> CheckConstraint:
+    """``column IN (...)`` (or null); the constraint is named so migrations can find it."""
+    listed = ", ".join(f"'{v}'" for v in values)
+    return CheckConstraint(f"{column} IS NULL OR {column} IN ({listed})", name=name)
+
+
+# The change feed's counter on PostgreSQL (SQLite takes the largest value + 1 under
+# its write lock): see ``RecordRow.change_seq``.
+CHANGE_SEQ = Sequence("records_change_seq", metadata=Base.metadata)
 
 
 class RecordRow(Base):
@@ -97,8 +159,18 @@ class RecordRow(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     first_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     changed_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # The change feed: the row's insert and every change of its content take the
+    # next value, assigned by the store under its write lock, so values are taken
+    # in commit order and ``WHERE change_seq > :last`` never skips a commit that
+    # lands later. An unchanged re-fetch keeps its value.
+    change_seq: Mapped[int] = mapped_column(BigInteger, index=True, unique=True)
 
-    __table_args__ = (Index("ix_records_source_published", "source", "published_at"),)
+    __table_args__ = (
+        Index("ix_records_source_published", "source", "published_at"),
+        one_of("kind", KINDS, "ck_records_kind"),
+        one_of("language", LANGUAGES, "ck_records_language"),
+        one_of("dedup", DEDUP_WAYS, "ck_records_dedup"),
+    )
 
 
 class VersionRow(Base):
@@ -233,6 +305,8 @@ class SourceRow(Base):
     timezone: Mapped[str] = mapped_column(String(64))
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
 
+    __table_args__ = (one_of("kind", KINDS, "ck_sources_kind"),)
+
 
 class CrawlRunRow(Base):
     """One row per `pressbot crawl` (or scrapy crawl) of a source."""
@@ -252,6 +326,8 @@ class CrawlRunRow(Base):
     # Process and host of the run, so a run that died can be told from one still going.
     pid: Mapped[int | None] = mapped_column(Integer)
     host: Mapped[str | None] = mapped_column(String(255))
+
+    __table_args__ = (one_of("status", RUN_STATUSES, "ck_crawl_runs_status"),)
 
 
 class FrontierRow(Base):
@@ -281,7 +357,10 @@ class FrontierRow(Base):
     # The listing, feed or sitemap page it was seen on.
     found_on: Mapped[str | None] = mapped_column(Text)
 
-    __table_args__ = (Index("ix_frontier_source_state", "source", "state"),)
+    __table_args__ = (
+        Index("ix_frontier_source_state", "source", "state"),
+        one_of("state", FRONTIER_STATES, "ck_frontier_state"),
+    )
 
 
 class ListingWalkRow(Base):

@@ -281,6 +281,9 @@ class Store:
             elif known[key] != v["content_hash"]:
                 fresh[key] = -1
                 changed.append((i, record, v))
+        # The change feed: one value for each page inserted or changed, taken under
+        # the write lock held since the start of this transaction.
+        seqs = iter(_next_change_seqs(s, len(changed) + len(new)))
         if changed:
             rows = {
                 row.url_key: row
@@ -294,17 +297,22 @@ class Store:
             for i, record, v in changed:
                 row = rows[v["url_key"]]
                 self._new_version(s, row, v, record, now)
+                row.change_seq = next(seqs)
                 if row.cluster_id is not None:
                     touched.add(row.cluster_id)
                 outcomes[i] = "updated"
             s.flush()
             _rechoose_canonical(s, touched, now)
         if new:
-            for i, outcome in self._insert_new(s, new, now):
+            for i, outcome in self._insert_new(s, new, now, seqs):
                 outcomes[i] = outcome
 
     def _insert_new(
-        self, s: Session, new: list[tuple[Record, dict[str, Any], int]], now: datetime
+        self,
+        s: Session,
+        new: list[tuple[Record, dict[str, Any], int]],
+        now: datetime,
+        seqs: Iterator[int],
     ) -> list[tuple[int, Outcome]]:
         """Insert new pages and link each to its story, a batch at a time, set-based:
         one query for exact copies, one for LSH candidates, one for their texts; ids
@@ -364,6 +372,7 @@ class Store:
                 "first_seen_at": now,
                 "changed_at": now,
                 "version": 1,
+                "change_seq": next(seqs),
                 "cluster_id": cluster_id,
                 "dedup": {"new": "first", "exact_duplicate": "exact"}.get(outcome[n], "near"),
             }
@@ -498,6 +507,25 @@ def _allocate_ids(s: Session, table: Any, n: int) -> list[int]:
             )
         )
     start = s.scalar(select(func.max(table.c.id))) or 0
+    return list(range(start + 1, start + n + 1))
+
+
+def _next_change_seqs(s: Session, n: int) -> list[int]:
+    """``n`` values of the change feed, in order. The caller holds the store's write
+    lock (PostgreSQL: the advisory lock; SQLite: BEGIN IMMEDIATE) until it commits,
+    so values are taken in commit order: a poller that has read value k never sees
+    a smaller one commit later. PostgreSQL: the sequence (never reused, gaps after
+    a rollback); SQLite: after the largest stored value."""
+    if n == 0:
+        return []
+    if s.get_bind().dialect.name == "postgresql":
+        return sorted(
+            s.scalars(
+                text("SELECT nextval('records_change_seq') FROM generate_series(1, :n)"),
+                {"n": n},
+            )
+        )
+    start = s.scalar(select(func.max(RecordRow.change_seq))) or 0
     return list(range(start + 1, start + n + 1))
 
 
