@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-TEMPLATE = REPO / "tests/fixtures/mirror/day1/kppolice.gov.pk/press_release_detail.php@id=2316"
+TEMPLATE = REPO / "pressbot/data/mirror/day1/kppolice.gov.pk/press_release_detail.php@id=2316"
 LETTERS = "ابپتٹثجچحخدڈذرڑزژسشصضطظعغفقکگلمنوہیے"
 PER_LISTING = 20
 SITES = {

@@ -6,7 +6,7 @@ Run by hand (not a test; nothing is fetched):
 
 Pages, each with the publication day a reader gives (or none):
 
-  mirror        the offline mirror's article pages (tests/fixtures/mirror, MANIFEST.json)
+  mirror        the offline mirror's article pages (pressbot/data/mirror, MANIFEST.json)
   seed          the seed documents (seeds/documents, expected records in tests/fixtures/seeds);
                 plain text, shown to htmldate and trafilatura inside <pre>
   urdu-holdout  both hold-out sets (tests/fixtures/holdout, bench/holdout2)
@@ -64,7 +64,9 @@ def _day(value: str | None) -> str | None:
 
 
 def _mirror() -> Iterator[Page]:
-    manifest = json.loads((FIXTURES / "mirror" / "MANIFEST.json").read_text("utf-8"))
+    manifest = json.loads(
+        (ROOT / "pressbot" / "data" / "mirror" / "MANIFEST.json").read_text("utf-8")
+    )
     truth = {a["url"]: a["published_at"] for a in manifest["articles"]}
     sys.path.insert(0, str(ROOT))
     from tests.golden import cases

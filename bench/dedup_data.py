@@ -6,7 +6,7 @@ Run by hand to look at it (``bench/dedup_eval.py`` imports it):
 
 Base texts, one per story:
 
-* article bodies of the offline mirror (``tests/fixtures/mirror``), taken from each
+* article bodies of the offline mirror (``pressbot/data/mirror``), taken from each
   site's article container with lxml; the mirror's own syndicated copies
   (``same_story_as``) and the raw seed documents become "real" positive pairs,
   excerpts an extra category (see below);
@@ -44,7 +44,7 @@ import lxml.html
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures"
-MIRROR = FIXTURES / "mirror"
+MIRROR = REPO / "pressbot" / "data" / "mirror"
 DEDUP = FIXTURES / "dedup"
 SEED_DOCS = REPO / "seeds" / "documents"
 

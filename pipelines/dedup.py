@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from pipelines._base import CountingPipeline
 from pressbot.dedup.keys import record_keys
 from pressbot.items import Record
 from pressbot.urls import url_key
+
+from ._base import CountingPipeline
 
 
 class DedupPipeline(CountingPipeline):

@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from pipelines._base import CountingPipeline
 from pressbot.items import Record
 from pressbot.text.urdu import match_key, normalize_display
+
+from ._base import CountingPipeline
 
 _TEXT_FIELDS = ("title", "title_en", "body", "place", "agency", "author")
 

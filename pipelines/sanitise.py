@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from pipelines._base import CountingPipeline
 from pressbot.items import Record
 from pressbot.sanitise import clean_fields
+
+from ._base import CountingPipeline
 
 
 class SanitisePipeline(CountingPipeline):

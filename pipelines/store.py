@@ -6,21 +6,30 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from pipelines._base import CountingPipeline
 from pressbot import deadletter
-from pressbot.db.store import Store
+from pressbot.extensions import DatabaseOwner, database_of
 from pressbot.items import Record
+
+from ._base import CountingPipeline
 
 logger = logging.getLogger(__name__)
 
 
 class StorePipeline(CountingPipeline):
-    def __init__(self, stats: Any, database_url: str, batch: int, deadletter_path: str) -> None:
+    """Writes through the crawler's one store (:class:`pressbot.extensions.DatabaseOwner`);
+    a database down at start costs nothing until the first batch, which tries again."""
+
+    def __init__(
+        self, stats: Any, database: DatabaseOwner | str, batch: int, deadletter_path: str
+    ) -> None:
         super().__init__(stats)
-        self.database_url = database_url
+        # A database URL (the pipeline used on its own) gets an owner of its own,
+        # closed with the pipeline.
+        self._own = isinstance(database, str)
+        self.database = DatabaseOwner(database) if isinstance(database, str) else database
+        self.database_url = self.database.database_url
         self.batch = max(1, batch)
         self.deadletter_path = deadletter_path
-        self.store: Store | None = None
         self.buffer: list[Record] = []
 
     @classmethod
@@ -28,14 +37,14 @@ class StorePipeline(CountingPipeline):
         s = crawler.settings
         return cls(
             crawler.stats,
-            s.get("PRESSBOT_DATABASE_URL"),
+            database_of(crawler),
             s.getint("PRESSBOT_STORE_BATCH", 200),
             s.get("PRESSBOT_DEADLETTER_PATH"),
         )
 
     def open_spider(self) -> None:
         try:
-            self.store = Store(self.database_url)
+            self.database.store  # noqa: B018 -- opened (and migrated) before the first item
         except Exception as exc:
             # The database is down at start: items are kept, and each batch tries again.
             logger.error("database unavailable at start (%s); will retry per batch", exc)
@@ -51,9 +60,7 @@ class StorePipeline(CountingPipeline):
         if not batch:
             return
         try:
-            if self.store is None:
-                self.store = Store(self.database_url)
-            outcomes = self.store.upsert(batch)
+            outcomes = self.database.store.upsert(batch)
         except Exception as exc:
             if len(batch) == 1 or _database_down(exc):
                 self._deadletter(batch, exc)
@@ -95,9 +102,11 @@ class StorePipeline(CountingPipeline):
         self.stats.inc_value("pressbot/deadletter", len(batch))
 
     def close_spider(self) -> None:
-        self.flush()
-        if self.store is not None:
-            self.store.close()
+        try:
+            self.flush()
+        finally:
+            if self._own:
+                self.database.close()
 
 
 def _database_down(exc: BaseException) -> bool:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from pipelines._base import CountingPipeline
 from pressbot.items import Record
 from pressbot.sources import get
+
+from ._base import CountingPipeline
 
 # A body shorter than this is a stub, an error page or a listing (characters).
 MIN_BODY_CHARS = 80

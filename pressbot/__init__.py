@@ -2,4 +2,10 @@
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    # One place for the version: pyproject.toml, as the installed metadata has it.
+    __version__ = version("pressbot")
+except PackageNotFoundError:  # a checkout run without installing it
+    __version__ = "0+unknown"

@@ -21,7 +21,6 @@ from scrapy import signals
 from scrapy.http import Request, Response
 
 from pressbot import deadletter
-from pressbot.db.store import Store
 from pressbot.urls import url_key
 
 logger = logging.getLogger(__name__)
@@ -62,12 +61,14 @@ class RawArchiveMiddleware:
     """
 
     def __init__(self, crawler: Any) -> None:
+        from pressbot.extensions import database_of
+
         self.crawler = crawler
-        self.database_url = crawler.settings.get("PRESSBOT_DATABASE_URL")
+        self.database = database_of(crawler)
+        self.database_url = self.database.database_url
         self.deadletter_path = crawler.settings.get("PRESSBOT_DEADLETTER_PATH")
         self.batch = crawler.settings.getint("PRESSBOT_ARCHIVE_BATCH", 50)
         self.buffer: list[dict[str, Any]] = []
-        self.store: Store | None = None
         crawler.signals.connect(self.close, signal=signals.spider_closed)
 
     @classmethod
@@ -100,9 +101,7 @@ class RawArchiveMiddleware:
         if not batch:
             return
         try:
-            if self.store is None:
-                self.store = Store(self.database_url)
-            self.store.archive(batch)
+            self.database.store.archive(batch)
             self.crawler.stats.inc_value("pressbot/archived", len(batch))
         except Exception as exc:
             logger.error(
@@ -113,5 +112,3 @@ class RawArchiveMiddleware:
 
     def close(self) -> None:
         self.flush()
-        if self.store is not None:
-            self.store.close()

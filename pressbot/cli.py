@@ -56,14 +56,6 @@ def _fetched_at(text: str) -> datetime:
     return value
 
 
-def _header(headers: dict[str, list[str]] | None, name: str = "Content-Type") -> str | None:
-    """First value of an archived response header, whatever its case."""
-    for key, values in (headers or {}).items():
-        if key.lower() == name.lower() and values:
-            return values[0]
-    return None
-
-
 def _database_url(args: argparse.Namespace) -> str:
     from pressbot import settings
 
@@ -108,6 +100,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     if args.max_pages is not None:
         spider_args["max_pages"] = str(args.max_pages)
     database = _check_crawl_settings(overrides)
+    _quiet_logs(args, overrides)
     if args.worker_of is None:
         # Connect and migrate once, here: workers then start on a current schema,
         # and an unreachable database stops the run before any request is sent.
@@ -171,6 +164,16 @@ def _check_crawl_settings(overrides: dict[str, Any]) -> str:
         raise UsageError(f"dead-letter file {dead} is not writable: {exc}") from None
     url: str = settings.get("PRESSBOT_DATABASE_URL")
     return url
+
+
+def _quiet_logs(args: argparse.Namespace, overrides: dict[str, Any]) -> None:
+    """Scrapy's start-up chatter and Alembic's INFO lines only with --debug or at
+    LOG_LEVEL DEBUG; warnings and errors always."""
+    from pressbot.crawl import crawl_settings
+    from pressbot.logformat import quiet
+
+    level = str(crawl_settings(overrides).get("LOG_LEVEL") or "").upper()
+    quiet(not args.debug and level != "DEBUG")
 
 
 def _check_scrapy_overrides(settings: Any, overrides: dict[str, Any]) -> list[str]:
@@ -412,7 +415,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
     from pressbot.redact import mask_url
 
     url = _database_url(args)
-    with Store(url) as store, Session(store.engine) as s:
+    with Store.read_only(url) as store, Session(store.engine) as s:
         rows = s.execute(
             select(
                 RecordRow.source,
@@ -445,7 +448,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         query = parse_query(text)
     except EmptyQuery as exc:
         raise UsageError(str(exc)) from None
-    with Store(_database_url(args)) as store:
+    with Store.read_only(_database_url(args)) as store:
         hits = search(store.engine, query, sources=args.source, limit=args.limit)
     if not hits:
         # Standard output stays empty for a program reading JSON Lines.
@@ -500,6 +503,7 @@ def _print_outcomes(what: str, outcomes: dict[str, int], dropped: dict[str, int]
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     from pressbot.ingest import Chain, Problem, iter_saved, to_record
+    from pressbot.progress import Progress
     from pressbot.sources import get
 
     try:
@@ -509,8 +513,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     problems = 0
     read = 0
-    with Chain(_chain_overrides(args)) as chain:
-        for saved in iter_saved([Path(p) for p in args.paths], text=args.text, url=args.url):
+    with (
+        Chain(_chain_overrides(args)) as chain,
+        Progress("ingest", enabled=not args.no_progress) as bar,
+    ):
+        saved_pages = iter_saved([Path(p) for p in args.paths], text=args.text, url=args.url)
+        for saved in bar.iter(saved_pages):
             if isinstance(saved, Problem):
                 problems += 1
                 print(f"pressbot ingest: {saved.origin}: {saved.reason}", file=sys.stderr)
@@ -539,6 +547,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
         _database_url(args),
         any_database=args.any_database,
         overrides=_chain_overrides(args),
+        progress=not args.no_progress,
     )
     if result is None:
         print(f"nothing to replay: {path} does not exist")
@@ -552,43 +561,92 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
 
 def cmd_reextract(args: argparse.Namespace) -> int:
-    import zlib
+    from pressbot.reextract import ALL, Shard, reextract
 
-    from pressbot.db.store import Store
-    from pressbot.decode import decode_html, is_framed, page_damage
-    from pressbot.extract import extract_html
-    from pressbot.ingest import Chain
-    from pressbot.sources import get
+    if args.worker_of is not None:
+        _die_with_parent(args.worker_of)
+    shard = Shard.parse(args.shard) if args.shard else ALL
+    if args.jobs > 1:
+        if args.shard:
+            raise UsageError("--shard and --jobs: give one (--jobs N runs shards 1/N .. N/N)")
+        return _reextract_in_processes(args)
+    result = reextract(
+        _chain_overrides(args),
+        sources=args.source or None,
+        since=args.since,
+        shard=shard,
+        warn=lambda line: print(f"pressbot reextract: {line}", file=sys.stderr),
+        progress=not args.no_progress,
+        # --jobs workers share one terminal: plain lines, never a redrawn one.
+        progress_tty=False if args.worker_of is not None else None,
+    )
+    if args.summary_json:
+        Path(args.summary_json).write_text(json.dumps(asdict(result)), "utf-8")
+    what = f"re-extracted {result.pages} archived page(s)"
+    if shard != ALL:
+        what += f" (shard {shard})"
+    _print_outcomes(what, result.outcomes, result.dropped)
+    print(f"records changed: {result.outcomes.get('updated', 0)}")
+    return EXIT_FAIL if result.outcomes.get("deadletter") else EXIT_OK
 
+
+def _reextract_in_processes(args: argparse.Namespace) -> int:
+    """``--jobs N``: shards 1/N .. N/N in N processes (extraction is CPU-bound), the
+    totals summed. Workers die with this process and receive its signals; the
+    database URL reaches them through the environment, not a command line."""
+    import signal
+    import subprocess
+    import tempfile
+    from collections import Counter
+
+    env = dict(os.environ)
+    env.update({k: str(v) for k, v in _chain_overrides(args).items()})
+    flags: list[str] = []
+    for key in args.source or []:
+        flags += ["--source", key]
+    if args.since:
+        flags += ["--since", args.since.isoformat()]
+    procs: list[tuple[subprocess.Popen[bytes], Path]] = []
+
+    def _forward(signum: int, _frame: Any) -> None:
+        for proc, _ in procs:
+            if proc.poll() is None:
+                proc.send_signal(signum)
+
+    previous = {s: signal.signal(s, _forward) for s in (signal.SIGINT, signal.SIGTERM)}
+    outcomes: Counter[str] = Counter()
+    dropped: Counter[str] = Counter()
     pages = 0
-    with Store(_database_url(args)) as store, Chain(_chain_overrides(args)) as chain:
-        for page in store.latest_pages(args.source or None, args.since):
-            pages += 1
-            try:
-                source = get(page.source) if page.source else None
-                # Decoded as the crawl decoded it: the archived Content-Type counts.
-                body = zlib.decompress(page.body_z)
-                text, _ = decode_html(body, _header(page.headers))
-                damage = page_damage(body, text, framed=is_framed(page.headers))
-                if damage:
-                    # A damaged page never becomes a record (the crawl refused it too).
-                    print(f"pressbot reextract: {page.url}: skipped: {damage}", file=sys.stderr)
+    failed = 0
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            for n in range(1, args.jobs + 1):
+                out = Path(tmp) / f"{n}.json"
+                cmd = [
+                    sys.executable, "-m", "pressbot.cli", "reextract", *flags,
+                    "--shard", f"{n}/{args.jobs}", "--summary-json", str(out),
+                    "--worker-of", str(os.getpid()),
+                    *(["--no-progress"] if args.no_progress else []),
+                ]  # fmt: skip
+                procs.append((subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL), out))
+            for proc, out in procs:
+                code = proc.wait()
+                if code not in (EXIT_OK, EXIT_FAIL) or not out.exists():
+                    failed += 1
+                    print(f"pressbot reextract: a worker exited with {code}", file=sys.stderr)
                     continue
-                record = extract_html(
-                    text,
-                    page.url,
-                    fetched_at=page.fetched_at,
-                    source=source,
-                )
-            except (KeyError, ValueError) as exc:
-                print(f"pressbot reextract: {page.url}: {exc}", file=sys.stderr)
-                continue
-            chain.process(record)
-        outcomes = chain.close()
-        dropped = dict(chain.dropped)
-    _print_outcomes(f"re-extracted {pages} archived page(s)", outcomes, dropped)
+                data = json.loads(out.read_text("utf-8"))
+                pages += data["pages"]
+                outcomes.update(data["outcomes"])
+                dropped.update(data["dropped"])
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+    _print_outcomes(
+        f"re-extracted {pages} archived page(s) in {args.jobs} shards", outcomes, dropped
+    )
     print(f"records changed: {outcomes.get('updated', 0)}")
-    return EXIT_FAIL if outcomes.get("deadletter") else EXIT_OK
+    return EXIT_FAIL if failed or outcomes.get("deadletter") else EXIT_OK
 
 
 def cmd_warc(args: argparse.Namespace) -> int:
@@ -596,12 +654,16 @@ def cmd_warc(args: argparse.Namespace) -> int:
 
     from pressbot.db.store import Store
     from pressbot.ingest import write_warc
+    from pressbot.progress import Progress
 
     _check_writable(args.output)
-    with Store(_database_url(args)) as store:
+    with (
+        Store.read_only(_database_url(args)) as store,
+        Progress("warc", enabled=not args.no_progress) as bar,
+    ):
         pages = (
             (p.url, p.status, p.headers, zlib.decompress(p.body_z), p.fetched_at)
-            for p in store.latest_pages(args.source or None, args.since)
+            for p in bar.iter(store.latest_pages(args.source or None, args.since))
         )
         n = write_warc(Path(args.output), pages)
     print(f"wrote {n} response(s) to {args.output}")
@@ -612,7 +674,7 @@ def cmd_health(args: argparse.Namespace) -> int:
     from pressbot.db.store import Store
     from pressbot.health import boilerplate_report, check_runs
 
-    with Store(_database_url(args)) as store:
+    with Store.read_only(_database_url(args)) as store:
         if args.boilerplate:
             rows = boilerplate_report(store, args.boilerplate, args.min_share)
             print(
@@ -649,14 +711,20 @@ def _check_writable(path: str) -> None:
 def cmd_export(args: argparse.Namespace) -> int:
     from pressbot.db.store import Store
     from pressbot.export import LastSeq, iter_rows, write_csv, write_jsonl, write_parquet
+    from pressbot.progress import Progress
 
     if args.format == "parquet" and not args.output:
         print("pressbot export: Parquet needs --output FILE", file=sys.stderr)
         return EXIT_USAGE
     if args.output:
         _check_writable(args.output)
+    rows_on_tty = not args.output and sys.stdout.isatty()
     last = LastSeq()
-    with Store(_database_url(args)) as store:
+    with (
+        Store.read_only(_database_url(args)) as store,
+        # Not when the rows themselves go to the terminal: the two would interleave.
+        Progress("export", unit="records", enabled=not args.no_progress and not rows_on_tty) as bar,
+    ):
         rows = last(
             iter_rows(
                 store.engine,
@@ -667,6 +735,7 @@ def cmd_export(args: argparse.Namespace) -> int:
                 include_duplicates=args.include_duplicates,
             )
         )
+        rows = bar.iter(rows)
         if args.format == "parquet":
             n = write_parquet(rows, args.output)
         else:
@@ -749,6 +818,15 @@ def _fetched_at_option(p: argparse.ArgumentParser) -> None:
         type=_fetched_at,
         metavar="ISO",
         help="fetch time, for relative dates (with offset)",
+    )
+
+
+def _progress_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--no-progress",
+        action="store_true",
+        help="no progress line (default: one updating line on a terminal, "
+        "a line every 10 s otherwise, on standard error)",
     )
 
 
@@ -875,7 +953,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--port", type=int, default=8765, help="port (0 = any free port; default 8765)")
     p.add_argument("--day", type=int, default=1, help="mirror day (default 1)")
-    p.add_argument("--root", help="mirror directory (default: tests/fixtures/mirror)")
+    p.add_argument(
+        "--root", help="mirror directory (default: the bundled one, pressbot/data/mirror)"
+    )
     p.add_argument("--verbose", action="store_true", help="log every request")
     p.set_defaults(func=cmd_serve_mirror)
 
@@ -943,6 +1023,7 @@ def build_parser() -> argparse.ArgumentParser:
     _fetched_at_option(p)
     _database_option(p)
     p.add_argument("--deadletter", metavar="FILE", help="dead-letter file")
+    _progress_option(p)
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser(
@@ -958,6 +1039,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="also store entries recorded for another database (kept in the file otherwise)",
     )
     _database_option(p)
+    _progress_option(p)
     p.set_defaults(func=cmd_replay)
 
     p = sub.add_parser(
@@ -971,6 +1053,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--since", type=_iso_date, metavar="DATE", help="only pages fetched since DATE (ISO 8601)"
     )
+    p.add_argument(
+        "--shard",
+        metavar="I/N",
+        help="only shard I of N (pages split by a hash of their URL key): N machines, "
+        "each with its own I, re-extract one archive together; rerunning is safe",
+    )
+    p.add_argument(
+        "--jobs",
+        "-j",
+        type=_positive(int),
+        default=1,
+        metavar="N",
+        help="run shards 1/N .. N/N in N processes (default 1)",
+    )
+    _progress_option(p)
+    p.add_argument("--summary-json", metavar="FILE", help=argparse.SUPPRESS)
+    p.add_argument("--worker-of", type=int, metavar="PID", help=argparse.SUPPRESS)
     _database_option(p)
     p.set_defaults(func=cmd_reextract)
 
@@ -1006,6 +1105,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="every record, with its cluster_id and is_canonical",
     )
     _database_option(p)
+    _progress_option(p)
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser(
@@ -1018,6 +1118,7 @@ def build_parser() -> argparse.ArgumentParser:
     _source_option(p)
     p.add_argument("--since", type=_iso_date, metavar="DATE", help="only pages fetched since DATE")
     _database_option(p)
+    _progress_option(p)
     p.set_defaults(func=cmd_warc)
 
     p = sub.add_parser(

@@ -21,7 +21,7 @@ import logging
 import os
 import socket
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from scrapy import signals
 from scrapy.exceptions import CloseSpider
@@ -169,13 +169,75 @@ def run_status(
     return OK, []
 
 
+class DatabaseOwner:
+    """The one database engine of a crawler, and the :class:`Store` over it.
+
+    Built first among the components (an extension, created in ``from_crawler``
+    before the downloader middlewares and the item pipelines), it hangs itself on
+    the crawler as ``crawler.pressbot_database``; the spider, the raw archive, the
+    store pipeline, the run recorder and the run lock use :func:`database_of` and
+    never make an engine of their own. The engine is opened -- and the schema
+    brought up to date, under the migration lock -- at its first use, as the spider
+    opens (the store pipeline's ``open_spider``, the spider's ``spider_opened``); it
+    is disposed on ``spider_closed`` after every other component has written its
+    last batch (or on ``engine_stopped`` if the spider never opened).
+    """
+
+    def __init__(self, database_url: str, crawler: Any = None) -> None:
+        self.database_url = database_url
+        self.crawler = crawler
+        self._store: Store | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> DatabaseOwner:
+        owner = cls(crawler.settings.get("PRESSBOT_DATABASE_URL"), crawler)
+        crawler.pressbot_database = owner
+        crawler.signals.connect(owner._opened, signal=signals.spider_opened)
+        # If the spider never opened (a start failure), the engine still goes.
+        crawler.signals.connect(owner.close, signal=signals.engine_stopped)
+        return owner
+
+    def _opened(self, spider: Any) -> None:
+        # Connected now, so that it runs after the spider_closed handlers every
+        # component connected while it was built (the archive's last batch, the
+        # run recorder's row): signal handlers run in the order they were connected.
+        self.crawler.signals.connect(self.close, signal=signals.spider_closed)
+
+    @property
+    def store(self) -> Store:
+        """The crawler's store (opened, and the schema migrated, on first use). Raises
+        whatever the database raises when it is unreachable; the next use tries again."""
+        if self._store is None:
+            self._store = Store(self.database_url)
+        return self._store
+
+    @property
+    def engine(self) -> Any:
+        return self.store.engine
+
+    def close(self) -> None:
+        store, self._store = self._store, None
+        if store is not None:
+            store.close()
+
+
+def database_of(crawler: Any) -> DatabaseOwner:
+    """The crawler's :class:`DatabaseOwner` (``EXTENSIONS`` must enable it)."""
+    owner = getattr(crawler, "pressbot_database", None)
+    if owner is None:
+        raise RuntimeError(
+            "no pressbot.extensions.DatabaseOwner on this crawler: keep it in EXTENSIONS"
+        )
+    return cast(DatabaseOwner, owner)
+
+
 class RunRecorder:
     """Takes the source's run lock, closes runs that died without a word, and
     leaves a ``crawl_runs`` row with the run's status and counts."""
 
     def __init__(self, crawler: Any) -> None:
         self.crawler = crawler
-        self.database_url = crawler.settings.get("PRESSBOT_DATABASE_URL")
+        self.database = database_of(crawler)
         self.run_id: int | None = None
         self.lock: RunLock | None = None
         crawler.signals.connect(self.opened, signal=signals.spider_opened)
@@ -202,7 +264,7 @@ class RunRecorder:
         shared = bool(settings.get("PRESSBOT_REDIS_URL"))
         if config.value(settings.get, "PRESSBOT_RUN_LOCK"):
             try:
-                self.lock = RunLock.acquire(self.database_url, source.key, shared=shared)
+                self.lock = RunLock.acquire(self.database.engine, source.key, shared=shared)
             except LockedError as exc:
                 logger.error("%s", exc)
                 self._stat(source.key, "locked_by", str(exc))
@@ -212,8 +274,9 @@ class RunRecorder:
                 raise CloseSpider("database_unavailable") from exc
         now = datetime.now(UTC)
         try:
-            with Store(self.database_url) as store, WriteSession(store.engine) as s:
-                stmt = insert_for(store.engine, SourceRow.__table__)
+            engine = self.database.engine
+            with WriteSession(engine) as s:
+                stmt = insert_for(engine, SourceRow.__table__)
                 row = {
                     "key": source.key,
                     "name": source.name,
@@ -282,7 +345,7 @@ class RunRecorder:
             return
         counts = run_counts(source, self.crawler.stats.get_stats())
         try:
-            with Store(self.database_url) as store, Session(store.engine) as s, s.begin():
+            with Session(self.database.engine) as s, s.begin():
                 s.execute(
                     update(CrawlRunRow)
                     .where(CrawlRunRow.id == self.run_id)

@@ -1,6 +1,6 @@
 """The item pipelines outside Scrapy: for `pressbot ingest`, `reextract` and `replay`.
 
-The same pipeline classes, in the same order (pipelines.ITEM_PIPELINES), built
+The same pipeline classes, in the same order (pressbot.pipelines.ITEM_PIPELINES), built
 from the same settings; only the crawler around them is a small stand-in.
 """
 
@@ -47,16 +47,25 @@ class Chain:
 
     def __init__(self, overrides: dict[str, Any] | None = None) -> None:
         from pressbot.crawl import crawl_settings
+        from pressbot.extensions import DatabaseOwner
 
         self.settings = crawl_settings(overrides)
         self.stats = CountingStats()
-        crawler = SimpleNamespace(settings=self.settings, stats=self.stats, spider=None)
+        # One engine for the chain, as for a crawler (opened at the first write).
+        self.database = DatabaseOwner(self.settings.get("PRESSBOT_DATABASE_URL"))
+        crawler = SimpleNamespace(
+            settings=self.settings,
+            stats=self.stats,
+            spider=None,
+            pressbot_database=self.database,
+        )
         order = sorted(self.settings.getdict("ITEM_PIPELINES").items(), key=lambda kv: kv[1])
         self.pipelines = [load_object(path).from_crawler(crawler) for path, _ in order]
         for p in self.pipelines:
             if hasattr(p, "open_spider"):
                 p.open_spider()
         self.dropped: Counter[str] = Counter()
+        self._closed = False
 
     def process(self, record: Record) -> bool:
         """Run one record through; False if a pipeline dropped it."""
@@ -70,9 +79,15 @@ class Chain:
         return True
 
     def close(self) -> dict[str, int]:
-        for p in self.pipelines:
-            if hasattr(p, "close_spider"):
-                p.close_spider()
+        if self._closed:
+            return self.outcomes()
+        self._closed = True
+        try:
+            for p in self.pipelines:
+                if hasattr(p, "close_spider"):
+                    p.close_spider()
+        finally:
+            self.database.close()
         return self.outcomes()
 
     def outcomes(self) -> dict[str, int]:

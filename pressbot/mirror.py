@@ -34,7 +34,8 @@ if TYPE_CHECKING:
     from scrapy.http import Response
     from scrapy.settings import Settings
 
-DEFAULT_ROOT = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "mirror"
+# Package data: an installed pressbot serves it as a checkout does (`crawl --mirror`).
+DEFAULT_ROOT = Path(__file__).resolve().parent / "data" / "mirror"
 
 _CONTENT_TYPES = {
     ".xml": "application/xml",

@@ -15,10 +15,14 @@ import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pressbot import deadletter
 from pressbot.errors import UsageError
+from pressbot.progress import Progress
+
+if TYPE_CHECKING:
+    from pressbot.ingest import Chain
 
 # Raw pages archived per transaction (they are held in memory until then).
 PAGE_BATCH = 100
@@ -109,12 +113,12 @@ def replay(
     *,
     any_database: bool = False,
     overrides: dict[str, Any] | None = None,
+    progress: bool = True,
 ) -> ReplayResult | None:
     """Replay ``path`` into ``database_url``; None if there is nothing to replay.
 
     Entries recorded for another database stay in the file unless ``any_database``.
     """
-    from pressbot.db.store import Store
     from pressbot.ingest import Chain
 
     pending = pending_path(path)
@@ -132,18 +136,21 @@ def replay(
     seen: set[bytes] = set()
     pages: list[dict[str, Any]] = []
 
-    def archive() -> None:
+    def archive(chain: Chain) -> None:
         batch = pages[:]
         pages.clear()
         try:
-            with Store(database_url) as store:
-                result.archived += store.archive(batch, skip_existing=True)
+            # The chain's own store: one engine for the whole replay.
+            result.archived += chain.database.store.archive(batch, skip_existing=True)
         except Exception as exc:
             deadletter.append_pages(path, batch, exc, database=database_url)
             result.outcomes["deadletter"] = result.outcomes.get("deadletter", 0) + len(batch)
 
-    with Chain(settings) as chain:
-        for item in deadletter.iter_entries(pending):
+    with (
+        Chain(settings) as chain,
+        Progress("replay", unit="entries", enabled=progress) as bar,
+    ):
+        for item in bar.iter(deadletter.iter_entries(pending)):
             if isinstance(item, deadletter.Unreadable):
                 result.rejected.append(item)
                 continue
@@ -159,7 +166,7 @@ def replay(
                 result.pages += 1
                 pages.append(item.value)
                 if len(pages) >= PAGE_BATCH:
-                    archive()
+                    archive(chain)
                 continue
             result.records += 1
             try:
@@ -167,10 +174,10 @@ def replay(
             except Exception as exc:  # a pipeline bug must not lose the entry
                 result.failed[f"{type(exc).__name__}: {exc}"[:160]] += 1
                 back.append(_whole(item.line))
+        if pages:
+            archive(chain)
         outcomes = chain.close()
         result.dropped = dict(chain.dropped)
-    if pages:
-        archive()
     for name, n in outcomes.items():
         result.outcomes[name] = result.outcomes.get(name, 0) + n
     # Everything read is somewhere safe before the file it came from goes.

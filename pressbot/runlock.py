@@ -30,9 +30,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.pool import NullPool
+from sqlalchemy import Engine, text
+from sqlalchemy.engine import Connection
 
 from pressbot.errors import LockedError
 from pressbot.files import make_dirs, open_new
@@ -56,8 +55,18 @@ def _pg_key(source: str) -> int:
     return n - 2**32 if n >= 2**31 else n
 
 
+def _drop(conn: Connection) -> None:
+    """Close ``conn`` for good (not back to the pool): a lock it may hold dies with it."""
+    try:
+        conn.invalidate()
+    finally:
+        conn.close()
+
+
 class RunLock:
-    """``RunLock.acquire(url, source)`` or :class:`LockedError`; ``release()`` at the end."""
+    """``RunLock.acquire(engine, source)`` or :class:`LockedError`; ``release()`` at
+    the end. The engine is the run's own (a crawl's :class:`DatabaseOwner`): on
+    PostgreSQL the lock holds one of its connections for the run."""
 
     def __init__(self, source: str, shared: bool = False) -> None:
         self.source = source
@@ -66,24 +75,27 @@ class RunLock:
         self._file: IO[str] | None = None
 
     @classmethod
-    def acquire(cls, database_url: str, source: str, shared: bool = False) -> RunLock:
+    def acquire(cls, engine: Engine, source: str, shared: bool = False) -> RunLock:
         lock = cls(source, shared)
-        url = make_url(database_url)
+        url = engine.url
         backend = url.get_backend_name()
         if backend == "postgresql":
-            lock._acquire_pg(database_url)
+            lock._acquire_pg(engine)
         elif backend == "sqlite" and url.database and url.database != ":memory:":
             lock._acquire_file(Path(url.database))
         return lock
 
-    def _acquire_pg(self, database_url: str) -> None:
+    def _acquire_pg(self, engine: Engine) -> None:
         holder = _holder()
         name = f"pressbot {self.source} pid {holder['pid']}@{holder['host']}"[:63]
-        engine = create_engine(
-            database_url, poolclass=NullPool, connect_args={"application_name": name}
-        )
+        # A session-level lock lives on one connection: taken out of the pool for the
+        # run, named after its holder for the refusal message, and given back (name
+        # reset, lock released) at the end.
         conn = engine.connect()
         try:
+            conn.execute(
+                text("SELECT set_config('application_name', :name, false)"), {"name": name}
+            )
             how = "pg_try_advisory_lock_shared" if self.shared else "pg_try_advisory_lock"
             got = conn.execute(
                 text(f"SELECT {how}(:ns, :key)"),
@@ -103,12 +115,11 @@ class RunLock:
                 conn.rollback()
                 detail = f" ({who[0]}, since {who[1]:%Y-%m-%d %H:%M:%S %Z})" if who else ""
                 raise LockedError(
-                    f"{self.source}: another run holds the lock on {mask_url(database_url)}"
+                    f"{self.source}: another run holds the lock on {mask_url(str(engine.url))}"
                     + detail
                 )
         except BaseException:
-            conn.close()
-            engine.dispose()
+            _drop(conn)
             raise
         self._conn = conn
 
@@ -139,19 +150,19 @@ class RunLock:
     def release(self) -> None:
         if self._conn is not None:
             conn, self._conn = self._conn, None
-            engine = conn.engine
             try:
                 how = "pg_advisory_unlock_shared" if self.shared else "pg_advisory_unlock"
                 conn.execute(
                     text(f"SELECT {how}(:ns, :key)"),
                     {"ns": _PG_NAMESPACE, "key": _pg_key(self.source)},
                 )
+                conn.execute(text("RESET application_name"))
                 conn.commit()
-            except Exception:
-                pass  # the connection is gone, and the server released the lock with it
-            finally:
                 conn.close()
-                engine.dispose()
+            except Exception:
+                # The connection is gone (and the server released the lock with it),
+                # or in a state not worth giving back to the pool.
+                _drop(conn)
         if self._file is not None:
             fh, self._file = self._file, None
             fcntl.flock(fh.fileno(), fcntl.LOCK_UN)

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import os
 
-from pipelines import ITEM_PIPELINES as _PIPELINES
 from pressbot import __version__
 from pressbot.config import BY_NAME, TRUE
+from pressbot.pipelines import ITEM_PIPELINES as _PIPELINES
 
 BOT_NAME = "pressbot"
 SPIDER_MODULES = ["pressbot.spiders"]
@@ -96,7 +96,11 @@ DOWNLOADER_MIDDLEWARES = {
     "pressbot.politeness.RetryAfterMiddleware": 550,
     "pressbot.archive.RawArchiveMiddleware": 580,
 }
-EXTENSIONS = {"pressbot.extensions.RunRecorder": 500}
+EXTENSIONS = {
+    # Built before every other component: it owns the crawler's one database engine.
+    "pressbot.extensions.DatabaseOwner": 0,
+    "pressbot.extensions.RunRecorder": 500,
+}
 ADDONS = {
     "pressbot.mirror.MirrorAddon": 0,
     "pressbot.netguard.NetGuardAddon": 0,

@@ -18,11 +18,11 @@ from typing import Any
 
 import pytest
 
-from pressbot.mirror import MirrorServer
+from pressbot.mirror import DEFAULT_ROOT, MirrorServer
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures"
-MIRROR_ROOT = FIXTURES / "mirror"
+MIRROR_ROOT = DEFAULT_ROOT  # pressbot/data/mirror: package data
 SEEDS = REPO / "seeds"
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")

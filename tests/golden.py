@@ -19,10 +19,11 @@ from typing import Any
 
 from pressbot.extract import extract_html, extract_text
 from pressbot.items import record_to_json
+from pressbot.mirror import DEFAULT_ROOT
 from pressbot.sources import all_sources
 
 ROOT = Path(__file__).resolve().parent / "fixtures"
-MIRROR = ROOT / "mirror"
+MIRROR = DEFAULT_ROOT  # the bundled mirror ships inside the package
 SEED_DIR = Path(__file__).resolve().parent.parent / "seeds" / "documents"
 SEED_EXPECTED = ROOT / "seeds"
 # The clock is pinned: relative dates and the future-date check depend on "now".

@@ -10,12 +10,12 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pipelines.sanitise import SanitisePipeline
-from pipelines.store import StorePipeline
 from pressbot.db.models import RecordRow
 from pressbot.db.store import Store
 from pressbot.ingest import Chain, CountingStats
 from pressbot.items import Record, Related
+from pressbot.pipelines.sanitise import SanitisePipeline
+from pressbot.pipelines.store import StorePipeline
 from pressbot.sanitise import clean_text
 from tests.conftest import pressbot
 
@@ -69,7 +69,7 @@ def test_one_refused_record_costs_only_itself(db_url: str, tmp_path: Path) -> No
     stats = CountingStats()
     pipe = StorePipeline(stats, db_url, batch=8, deadletter_path=str(dead))
     pipe.open_spider()
-    from pipelines.normalise import NormalisePipeline
+    from pressbot.pipelines.normalise import NormalisePipeline
 
     normalise = NormalisePipeline(stats)
     for n in range(8):

@@ -413,21 +413,24 @@ def test_redis_mode_is_off_without_the_setting() -> None:
 def test_redis_workers_share_the_run_lock_and_exclude_other_runs(db_url: str) -> None:
     """Workers of a shared run hold the source's lock together; a plain run of the
     source is refused beside them, and they beside it."""
+    from pressbot.db.engine import make_engine
     from pressbot.errors import LockedError
     from pressbot.runlock import RunLock
 
-    a = RunLock.acquire(db_url, "nhsrc", shared=True)
-    b = RunLock.acquire(db_url, "nhsrc", shared=True)
+    engine = make_engine(db_url)
+    a = RunLock.acquire(engine, "nhsrc", shared=True)
+    b = RunLock.acquire(engine, "nhsrc", shared=True)
     with pytest.raises(LockedError):
-        RunLock.acquire(db_url, "nhsrc")
-    RunLock.acquire(db_url, "kp_police").release()  # other sources are not concerned
+        RunLock.acquire(engine, "nhsrc")
+    RunLock.acquire(engine, "kp_police").release()  # other sources are not concerned
     a.release()
     b.release()
-    plain = RunLock.acquire(db_url, "nhsrc")
+    plain = RunLock.acquire(engine, "nhsrc")
     with pytest.raises(LockedError):
-        RunLock.acquire(db_url, "nhsrc", shared=True)
+        RunLock.acquire(engine, "nhsrc", shared=True)
     plain.release()
-    RunLock.acquire(db_url, "nhsrc", shared=True).release()
+    RunLock.acquire(engine, "nhsrc", shared=True).release()
+    engine.dispose()
 
 
 def test_a_bad_or_unreachable_redis_stops_the_crawl_before_any_request(

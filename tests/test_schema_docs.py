@@ -14,12 +14,12 @@ import pytest
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from pipelines.normalise import content_hash
 from pressbot.db.models import SQLITE_TIME_FORMAT, CrawlRunRow, RecordRow
 from pressbot.db.store import Store, make_engine
 from pressbot.dedup.keys import record_keys
 from pressbot.items import Record
 from pressbot.mirror import MirrorServer
+from pressbot.pipelines.normalise import content_hash
 from pressbot.text.urdu import match_key
 from tests.conftest import REPO, crawl_mirror
 

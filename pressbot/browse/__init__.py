@@ -224,8 +224,8 @@ def serve(url: str, *, host: str, port: int, open_browser: bool = False) -> None
     from pressbot.browse import plugin
     from pressbot.db.store import Store
 
-    # An older database gets the current schema (and the search index) first.
-    Store(url).close()
+    # Read-only: the schema must be current (`pressbot db upgrade` otherwise).
+    Store.read_only(url).close()
     _check_port(host, port)
     if not pm.is_registered(plugin):
         pm.register(plugin, name="pressbot")

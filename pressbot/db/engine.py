@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from contextvars import ContextVar
 from typing import Any, cast
 
@@ -10,6 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from pressbot.errors import UsageError
 from pressbot.files import create_file
 
 # Set while a write transaction is opened: SQLite then takes the write lock up
@@ -17,7 +19,9 @@ from pressbot.files import create_file
 WRITING: ContextVar[bool] = ContextVar("pressbot_writing", default=False)
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, create: bool = True) -> Engine:
+    """An engine for ``url``. ``create=False`` (read-only commands): a SQLite file that
+    does not exist is a :class:`UsageError`, not a new empty database."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if (
@@ -25,6 +29,11 @@ def make_engine(url: str) -> Engine:
             and parsed.database != ":memory:"
             and not parsed.database.startswith("file:")
         ):
+            if not create and not os.path.exists(parsed.database):
+                raise UsageError(
+                    f"no database at {parsed.database}: crawl into it or run "
+                    "`pressbot db upgrade` first"
+                )
             # Created here rather than by SQLite, so that its mode (and that of the
             # -wal and -shm files SQLite copies it to) is never world-writable.
             create_file(parsed.database)

@@ -1,11 +1,19 @@
-"""Schema migrations (Alembic). The schema is created and changed only through them."""
+"""Schema migrations (Alembic). The schema is created and changed only through them.
+
+Who migrates: commands that write (a crawl, ingest, reextract, replay) bring the
+schema up to date before their first write, under a lock, so workers starting
+together on a fresh database do not race; read-only commands (summary, search,
+export, health, warc, browse) never change the schema -- they stop with a message
+saying to run ``pressbot db upgrade`` (:func:`require_current`).
+"""
 
 from __future__ import annotations
 
 import atexit
-import functools
+import logging
 import shutil
 import tempfile
+from functools import cache
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -17,11 +25,22 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 from pressbot.db.engine import WRITING
+from pressbot.errors import UsageError
+from pressbot.redact import mask_url
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# Second key of the migration's advisory lock (PostgreSQL); the run and dedup locks
+# use others.
+_PG_LOCK = 724150
+
+logger = logging.getLogger(__name__)
 
 
-@functools.cache
+class SchemaBehind(UsageError):
+    """The database's schema is not the one this pressbot reads and writes."""
+
+
+@cache
 def _script_location() -> Path:
     """The migration scripts as a directory, which is what Alembic reads. Run from
     a zipped egg (a Scrapyd deployment) they are copied out to a temporary
@@ -44,21 +63,42 @@ def _script_location() -> Path:
     return target
 
 
-def _config(engine: Engine | None = None) -> Config:
+def _config() -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(_script_location()))
     return cfg
 
 
+@cache
+def _script() -> ScriptDirectory:
+    return ScriptDirectory.from_config(_config())
+
+
 def head() -> str:
-    head_rev = ScriptDirectory.from_config(_config()).get_current_head()
+    head_rev = _script().get_current_head()
     assert head_rev is not None
     return head_rev
+
+
+def known(revision: str) -> bool:
+    """Is ``revision`` one of this pressbot's migrations?"""
+    return revision in {s.revision for s in _script().walk_revisions()}
 
 
 def current(engine: Engine) -> str | None:
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
+
+
+def current_of(url: str) -> str | None:
+    """The revision of the database at ``url`` (which must exist), read and let go."""
+    from pressbot.db.engine import make_engine
+
+    engine = make_engine(url, create=False)
+    try:
+        return current(engine)
+    finally:
+        engine.dispose()
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
@@ -70,7 +110,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     try:
         with engine.begin() as conn:
             if conn.dialect.name == "postgresql":
-                conn.exec_driver_sql("SELECT pg_advisory_xact_lock(724150)")
+                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_PG_LOCK})")
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, revision)
     finally:
@@ -78,6 +118,39 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 
 def ensure_schema(engine: Engine) -> None:
-    """Upgrade to the newest schema if the database is behind (cheap when it is not)."""
-    if current(engine) != head():
-        upgrade(engine)
+    """Upgrade to the newest schema if the database is behind (cheap when it is not).
+    For writers only; readers call :func:`require_current`."""
+    rev = current(engine)
+    if rev == head():
+        return
+    if rev is not None and not known(rev):
+        raise SchemaBehind(_newer(engine, rev))
+    logger.info("database %s: schema %s -> %s", mask_url(str(engine.url)), rev, head())
+    upgrade(engine)
+
+
+def require_current(engine: Engine) -> None:
+    """A reader's check: :class:`SchemaBehind` (one line, exit 2) unless the database
+    holds exactly this pressbot's schema. Never changes anything."""
+    rev = current(engine)
+    if rev == head():
+        return
+    where = mask_url(str(engine.url))
+    if rev is None:
+        raise SchemaBehind(
+            f"database {where} has no pressbot schema: run `pressbot db upgrade` (or a crawl) first"
+        )
+    if not known(rev):
+        raise SchemaBehind(_newer(engine, rev))
+    raise SchemaBehind(
+        f"database {where} has schema {rev}, this pressbot needs {head()}: "
+        "run `pressbot db upgrade`"
+    )
+
+
+def _newer(engine: Engine, rev: str) -> str:
+    where = mask_url(str(engine.url))
+    return (
+        f"database {where} has schema {rev}, unknown to this pressbot (head {head()}): "
+        "a newer pressbot migrated it; upgrade pressbot"
+    )

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal, cast
 
 from sqlalchemy import (
+    Engine,
     Table,
     bindparam,
     delete,
@@ -22,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from pressbot.db import search
 from pressbot.db.engine import WRITING, make_engine
-from pressbot.db.migrate import ensure_schema
+from pressbot.db.migrate import ensure_schema, require_current
 from pressbot.db.models import (
     ClusterRow,
     FrontierRow,
@@ -64,16 +65,48 @@ def row_values(record: Record) -> dict[str, Any]:
 
 
 class Store:
-    def __init__(self, url: str, *, migrate: bool = True, near: bool = True) -> None:
+    """Reads and writes of one database. ``Store(url)`` makes (and on ``close``
+    disposes) its own engine and brings the schema up to date, as writers do;
+    ``engine=`` shares an engine someone else owns (a crawl's
+    :class:`pressbot.extensions.DatabaseOwner`); :meth:`read_only` never migrates."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        migrate: bool = True,
+        near: bool = True,
+        engine: Engine | None = None,
+    ) -> None:
         self.url = url
-        self.engine = make_engine(url)
+        self._owns_engine = engine is None
+        self.engine = make_engine(url) if engine is None else engine
         # Link near-duplicates (syndicated copies, excerpts) as well as exact copies.
         self.near = near
         if migrate:
-            ensure_schema(self.engine)
+            try:
+                ensure_schema(self.engine)
+            except BaseException:
+                self.close()
+                raise
+
+    @classmethod
+    def read_only(cls, url: str) -> Store:
+        """For commands that only read: the schema must be current (else
+        :class:`pressbot.db.migrate.SchemaBehind`), nothing is created or migrated."""
+        engine = make_engine(url, create=False)
+        try:
+            require_current(engine)
+        except BaseException:
+            engine.dispose()
+            raise
+        store = cls(url, migrate=False, engine=engine)
+        store._owns_engine = True
+        return store
 
     def close(self) -> None:
-        self.engine.dispose()
+        if self._owns_engine:
+            self.engine.dispose()
 
     def __enter__(self) -> Store:
         return self

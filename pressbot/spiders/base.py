@@ -28,6 +28,7 @@ from twisted.python.failure import Failure
 from pressbot import config
 from pressbot.db.store import Known, Store
 from pressbot.decode import is_framed, page_damage
+from pressbot.extensions import database_of
 from pressbot.extract import extract_html
 from pressbot.extract.page import failed_fields
 from pressbot.frontier import DROPPED, GAVE_UP, Frontier, Policy, Walk
@@ -242,7 +243,7 @@ class SourceSpider(scrapy.Spider):
 
     def _opened(self) -> None:
         try:
-            self.store = Store(self.crawler.settings.get("PRESSBOT_DATABASE_URL"))
+            self.store = database_of(self.crawler).store
             self.frontier = Frontier(self.store.engine, self.source.key, self.policy)
         except Exception as exc:
             # Without the database nothing can be told old from new, and nothing could
@@ -285,8 +286,8 @@ class SourceSpider(scrapy.Spider):
                     entry.tries,
                     entry.last_error,
                 )
-        if self.store is not None:
-            self.store.close()
+        # The store is the crawler's (DatabaseOwner): closed by its owner, not here.
+        self.store = None
 
     def _item_dropped(self, item: Any, response: Any, exception: BaseException) -> None:
         if isinstance(item, Record) and item.frontier_key and self.frontier is not None:
