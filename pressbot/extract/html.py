@@ -5,8 +5,10 @@ from __future__ import annotations
 import copy
 import re
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Callable
 from functools import lru_cache
+from itertools import accumulate
 
 import trafilatura
 from lxml import etree
@@ -124,12 +126,37 @@ _BOX_TOKEN = (
     r"popular-posts|latest-news-box|recommended|recommendations|outbrain|taboola|"
     r"read-?next|more-?stories|you-?may-?like)([\s_-]|$)"
 )
-_BOX_RE = re.compile(_BOX_TOKEN, re.IGNORECASE)
-_CLASS_OR_ID = etree.XPath("//*[@class or @id]")
+# The tokens bounded by lookarounds, for one pass over all values joined by line
+# breaks: a value's start and end bound a token as ^ and $ do.
+_BOX_IN_VALUES = re.compile(
+    r"(?:^|(?<=[\s_-]))"
+    + _BOX_TOKEN[_BOX_TOKEN.index(")(") + 1 : _BOX_TOKEN.rindex(")(") + 1]
+    + r"(?=[\s_-]|$)",
+    re.IGNORECASE,
+)
+_CLASS_AND_ID = etree.XPath("//@*[local-name() = 'class' or local-name() = 'id']")
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # A container marked as a box that holds more than this share of the main text is
 # the article itself.
 _BOX_MAX_SHARE = 0.5
+
+
+def _boxes(root: HtmlElement) -> list[HtmlElement]:
+    """Elements whose class or id names a box (:data:`_BOX_TOKEN`), in document order:
+    one regex pass over all class and id values joined, instead of two searches
+    per element in Python."""
+    values = _CLASS_AND_ID(root)
+    joined = "\n".join(values)
+    found = [m.start() for m in _BOX_IN_VALUES.finditer(joined)]
+    if not found:
+        return []
+    ends = list(accumulate(len(v) + 1 for v in values))
+    out: list[HtmlElement] = []
+    for at in found:
+        el = values[bisect_right(ends, at)].getparent()
+        if isinstance(el, HtmlElement) and el not in out:
+            out.append(el)
+    return out
 
 
 def _without_boxes(lines: list[str], root: HtmlElement) -> list[str]:
@@ -138,15 +165,14 @@ def _without_boxes(lines: list[str], root: HtmlElement) -> list[str]:
     What follows a heading so marked ("Related posts") is never the article. A
     container so marked may be, on a theme that names its content "related-content":
     one that holds the text's first paragraph, or more than half of it, is kept."""
+    marked = _boxes(root)
+    if not marked:
+        return lines
     lede = next((_align_key(ln) for ln in lines if len(ln) >= PARA_MIN), None)
     total = sum(map(len, lines)) or 1
     by_key = {_align_key(ln): len(ln) for ln in lines}
     boxed: set[str] = set()
-    for el in _CLASS_OR_ID(root):
-        if not isinstance(el, HtmlElement) or not (
-            _BOX_RE.search(el.get("class") or "") or _BOX_RE.search(el.get("id") or "")
-        ):
-            continue
+    for el in marked:
         heading = el.tag in _HEADINGS
         parts = [el, *el.itersiblings()] if heading else [el]
         keys = {
@@ -491,9 +517,11 @@ def anchor_map(tree: HtmlElement) -> dict[str, str]:
 
 # Candidates found in C before Python looks closer (lengths with slack: XPath's
 # normalize-space leaves non-breaking spaces in).
+# A marker ends in a colon (clean.py's teaser pattern), so a candidate holds one.
 _SHORT_BLOCKS = etree.XPath(
     "//*[self::p or self::div or self::span or self::strong or self::b or self::h2"
     " or self::h3 or self::h4][normalize-space()][string-length(normalize-space()) <= $most]"
+    "[contains(., ':') or contains(., '\uff1a')]"
 )
 _NEXT_TITLE = etree.XPath(
     "following::*[self::h1 or self::h2 or self::h3 or self::h4 or self::a][normalize-space()][1]"
