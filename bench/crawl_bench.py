@@ -159,6 +159,9 @@ def crawl(mirror_url: str, db: Path, jobs: int, pages: int) -> tuple[int, float,
             str(jobs),
             "--log-level",
             "INFO",
+            # Every listing page (a source's own horizon is 30 pages).
+            "--max-pages",
+            str(-(-pages // PER_LISTING) + 1),
             "-s",
             f"PRESSBOT_DEADLETTER_PATH={db}.dead",
             # Scrapy's default, as scrapy bench crawls (pressbot's polite default is 2).
