@@ -12,7 +12,8 @@ serves it from a separate process (`pressbot serve-mirror`, as `scrapy bench`
 serves its site from one). Then, on the same machine in the same run:
 
 * `scrapy bench` (the same Scrapy, its default settings, outside the project);
-* `pressbot crawl` of both sources into a fresh SQLite database, one process,
+* `pressbot crawl` of both sources into a fresh database (SQLite, or
+  PostgreSQL with ``--postgres``), one process,
   full processing: extraction, validation, normalisation, dedup keys, store and
   raw archive;
 * the same with `--jobs 2` (one source per process).
@@ -23,11 +24,13 @@ Scrapy's default of 8 per domain, as `scrapy bench` crawls with; the budgets
 that cap a run (articles, listing pages) are raised to cover the mirror. The
 production defaults stay as they are.
 
-Pages per minute are counted as `scrapy bench` counts them: responses received
-over the spider's elapsed time, from each crawl's own stats (a crawl with two
-processes: all responses over the wall time from the first start to the last
-finish). Whole-command wall time, including start-up and database set-up, is
-printed beside it.
+Pages per minute are counted as `scrapy bench` counts them, from each crawl's
+own stats: responses over the time from the first crawler's start to the last
+one's finish (one crawler per source, in one process or two). Whole-command wall
+time, including start-up and database set-up, is printed beside it, with the CPU
+time of the command and its workers (how many cores it kept busy: a shared
+machine may not give `--jobs 2` a second one). `scrapy bench` runs before and
+after the pressbot crawls, and their mean is the reference.
 """
 
 from __future__ import annotations
@@ -36,12 +39,14 @@ import argparse
 import os
 import random
 import re
+import resource
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from datetime import datetime
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -97,23 +102,52 @@ def build(root: Path, pages: int) -> None:
             (site / name).write_text(f"<html><body><table>{rows}</table>{nxt}</body></html>")
 
 
-def stored(db: Path) -> int:
-    import sqlite3
+def stored(url: str) -> int:
+    from sqlalchemy import create_engine, text
 
-    with sqlite3.connect(db) as conn:
-        return int(conn.execute("SELECT count(*) FROM records").fetchone()[0])
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return int(conn.execute(text("SELECT count(*) FROM records")).scalar_one())
+    finally:
+        engine.dispose()
+
+
+def fresh_database(tmp: Path, name: str, postgres: str | None) -> str:
+    """A new empty database: a SQLite file, or a database on a PostgreSQL server."""
+    if not postgres:
+        return f"sqlite:///{tmp / name}.db"
+    from sqlalchemy import create_engine, text
+
+    server = postgres.rstrip("/")
+    engine = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        engine.dispose()
+    return f"{server}/{name}"
 
 
 _RESPONSES = re.compile(r"'downloader/response_count': (\d+)")
 _ELAPSED = re.compile(r"'elapsed_time_seconds': ([\d.]+)")
+_TIMES = re.compile(r"'(start|finish)_time': datetime\.datetime\(([\d, ]+)")
 _LOGSTATS = re.compile(r"Crawled \d+ pages \(at (\d+) pages/min\)")
 
 
 def crawl_stats(log: str) -> tuple[int, float]:
-    """(responses, longest elapsed seconds) over the stats dumps in ``log``."""
+    """(responses, seconds) over the stats dumps in ``log``: from the first
+    crawler's start to the last one's finish (one crawler per source)."""
     responses = sum(int(n) for n in _RESPONSES.findall(log))
-    elapsed = max((float(x) for x in _ELAPSED.findall(log)), default=0.0)
-    return responses, elapsed
+    stamps: dict[str, list[datetime]] = {"start": [], "finish": []}
+    for what, fields in _TIMES.findall(log):
+        stamps[what].append(datetime(*(int(x) for x in fields.split(",") if x.strip())))
+    if stamps["start"] and stamps["finish"]:
+        span = (max(stamps["finish"]) - min(stamps["start"])).total_seconds()
+    else:
+        span = max((float(x) for x in _ELAPSED.findall(log)), default=0.0)
+    return responses, span
 
 
 def scrapy_bench(tmp: Path) -> tuple[float, float, int]:
@@ -140,8 +174,12 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def crawl(mirror_url: str, db: Path, jobs: int, pages: int) -> tuple[int, float, float]:
-    """pressbot crawl of both sources: (responses, crawl seconds, command seconds)."""
+def crawl(
+    mirror_url: str, db: str, dead: Path, jobs: int, pages: int
+) -> tuple[int, float, float, float]:
+    """pressbot crawl of both sources: (responses, crawl seconds, command seconds,
+    CPU seconds of the command and its workers)."""
+    cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(
         [
@@ -154,7 +192,7 @@ def crawl(mirror_url: str, db: Path, jobs: int, pages: int) -> tuple[int, float,
             "--mirror-url",
             mirror_url,
             "--database",
-            f"sqlite:///{db}",
+            db,
             "--jobs",
             str(jobs),
             "--log-level",
@@ -163,7 +201,7 @@ def crawl(mirror_url: str, db: Path, jobs: int, pages: int) -> tuple[int, float,
             "--max-pages",
             str(-(-pages // PER_LISTING) + 1),
             "-s",
-            f"PRESSBOT_DEADLETTER_PATH={db}.dead",
+            f"PRESSBOT_DEADLETTER_PATH={dead}",
             # Scrapy's default, as scrapy bench crawls (pressbot's polite default is 2).
             "-s",
             "CONCURRENT_REQUESTS_PER_DOMAIN=8",
@@ -178,16 +216,24 @@ def crawl(mirror_url: str, db: Path, jobs: int, pages: int) -> tuple[int, float,
         text=True,
     )
     wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    used = after.ru_utime - cpu.ru_utime + after.ru_stime - cpu.ru_stime
     if done.returncode != 0:
         sys.exit(f"pressbot crawl --jobs {jobs} exited {done.returncode}:\n{done.stderr[-3000:]}")
     responses, elapsed = crawl_stats(done.stderr)
-    return responses, elapsed, wall
+    return responses, elapsed, wall, used
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--pages", type=int, default=2500, help="release pages per source")
     ap.add_argument("--skip-jobs2", action="store_true", help="one process only")
+    ap.add_argument(
+        "--postgres",
+        metavar="URL",
+        help="crawl into fresh databases on this PostgreSQL server "
+        "(postgresql+psycopg://user@host:port) instead of SQLite files",
+    )
     args = ap.parse_args()
     import scrapy
 
@@ -198,10 +244,11 @@ def main() -> None:
         build(root, args.pages)
         total = 2 * args.pages
         print(f"mirror: {total} release pages, {2 * -(-args.pages // PER_LISTING)} listing pages")
-        bench_rate, bench_median, bench_n = scrapy_bench(tmp)
+        # Before and after the pressbot runs: a shared machine's load drifts.
+        benches = [scrapy_bench(tmp)]
         print(
-            f"scrapy bench:           {bench_rate:7.0f} pages/min "
-            f"({bench_n} pages; median of its per-second lines {bench_median:.0f})"
+            f"scrapy bench (before):   {benches[0][0]:7.0f} pages/min "
+            f"({benches[0][2]} pages; median of its per-second lines {benches[0][1]:.0f})"
         )
         port = free_port()
         serve = ["serve-mirror", "--port", str(port), "--root", str(root)]
@@ -216,19 +263,28 @@ def main() -> None:
             server.stdout.readline()  # "serving ... at URL": it listens
             rates: dict[int, float] = {}
             for jobs in (1,) if args.skip_jobs2 else (1, 2):
-                db = tmp / f"j{jobs}.db"
-                responses, elapsed, wall = crawl(f"http://127.0.0.1:{port}", db, jobs, args.pages)
-                # Two processes overlap: their throughput is over the command's wall time.
-                seconds = elapsed if jobs == 1 else wall
+                db = fresh_database(tmp, f"pressbot_crawl_bench_j{jobs}", args.postgres)
+                responses, seconds, wall, cpu = crawl(
+                    f"http://127.0.0.1:{port}", db, tmp / f"j{jobs}.dead", jobs, args.pages
+                )
                 rates[jobs] = responses * 60 / seconds
                 print(
-                    f"pressbot --jobs {jobs}:      {rates[jobs]:7.0f} pages/min "
+                    f"pressbot --jobs {jobs}:       {rates[jobs]:7.0f} pages/min "
                     f"({responses} pages in {seconds:.1f} s; whole command {wall:.1f} s = "
-                    f"{responses * 60 / wall:.0f} pages/min; {stored(db)} records stored)"
+                    f"{responses * 60 / wall:.0f} pages/min; CPU {cpu:.1f} s = "
+                    f"{1000 * cpu / responses:.1f} ms/page, {cpu / wall:.2f} cores busy; "
+                    f"{stored(db)} records stored)"
                 )
         finally:
             server.terminate()
             server.wait()
+        benches.append(scrapy_bench(tmp))
+        print(
+            f"scrapy bench (after):    {benches[1][0]:7.0f} pages/min "
+            f"({benches[1][2]} pages; median of its per-second lines {benches[1][1]:.0f})"
+        )
+    bench_rate = statistics.mean(b[0] for b in benches)
+    print(f"scrapy bench (mean):     {bench_rate:7.0f} pages/min")
     print(f"pressbot 1 process / scrapy bench: {rates[1] / bench_rate:.2f}x")
     if 2 in rates:
         print(f"pressbot --jobs 2 / scrapy bench:  {rates[2] / bench_rate:.2f}x")
