@@ -150,11 +150,12 @@ def crawl_stats(log: str) -> tuple[int, float]:
     return responses, span
 
 
-def scrapy_bench(tmp: Path) -> tuple[float, float, int]:
+def scrapy_bench(tmp: Path) -> tuple[float, float, int, float]:
     """`scrapy bench` with Scrapy's defaults (run outside the project): pages/min
-    as responses over elapsed time, the median of its per-second log lines, and
-    the responses."""
+    as responses over its crawl time, the median of its per-second log lines,
+    the responses, and CPU ms per response (the whole command, start-up included)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("SCRAPY_")}
+    cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
     done = subprocess.run(
         [sys.executable, "-m", "scrapy", "bench"],
         cwd=tmp,
@@ -163,9 +164,12 @@ def scrapy_bench(tmp: Path) -> tuple[float, float, int]:
         capture_output=True,
         text=True,
     )
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    used = after.ru_utime - cpu.ru_utime + after.ru_stime - cpu.ru_stime
     responses, elapsed = crawl_stats(done.stderr)
     rates = [int(r) for r in _LOGSTATS.findall(done.stderr)][1:]  # the first counts start-up
-    return responses * 60 / elapsed, statistics.median(rates) if rates else 0.0, responses
+    median = statistics.median(rates) if rates else 0.0
+    return responses * 60 / elapsed, median, responses, 1000 * used / responses
 
 
 def free_port() -> int:
@@ -248,7 +252,8 @@ def main() -> None:
         benches = [scrapy_bench(tmp)]
         print(
             f"scrapy bench (before):   {benches[0][0]:7.0f} pages/min "
-            f"({benches[0][2]} pages; median of its per-second lines {benches[0][1]:.0f})"
+            f"({benches[0][2]} pages; median of its per-second lines {benches[0][1]:.0f}; "
+            f"CPU {benches[0][3]:.1f} ms/page)"
         )
         port = free_port()
         serve = ["serve-mirror", "--port", str(port), "--root", str(root)]
@@ -262,12 +267,14 @@ def main() -> None:
             assert server.stdout is not None
             server.stdout.readline()  # "serving ... at URL": it listens
             rates: dict[int, float] = {}
+            cpus: dict[int, float] = {}
             for jobs in (1,) if args.skip_jobs2 else (1, 2):
                 db = fresh_database(tmp, f"pressbot_crawl_bench_j{jobs}", args.postgres)
                 responses, seconds, wall, cpu = crawl(
                     f"http://127.0.0.1:{port}", db, tmp / f"j{jobs}.dead", jobs, args.pages
                 )
                 rates[jobs] = responses * 60 / seconds
+                cpus[jobs] = 1000 * cpu / responses
                 print(
                     f"pressbot --jobs {jobs}:       {rates[jobs]:7.0f} pages/min "
                     f"({responses} pages in {seconds:.1f} s; whole command {wall:.1f} s = "
@@ -281,11 +288,17 @@ def main() -> None:
         benches.append(scrapy_bench(tmp))
         print(
             f"scrapy bench (after):    {benches[1][0]:7.0f} pages/min "
-            f"({benches[1][2]} pages; median of its per-second lines {benches[1][1]:.0f})"
+            f"({benches[1][2]} pages; median of its per-second lines {benches[1][1]:.0f}; "
+            f"CPU {benches[1][3]:.1f} ms/page)"
         )
     bench_rate = statistics.mean(b[0] for b in benches)
     print(f"scrapy bench (mean):     {bench_rate:7.0f} pages/min")
+    bench_cpu = statistics.mean(b[3] for b in benches)
     print(f"pressbot 1 process / scrapy bench: {rates[1] / bench_rate:.2f}x")
+    print(
+        f"  CPU per page, scrapy bench / pressbot: {bench_cpu:.1f} / {cpus[1]:.1f} ms = "
+        f"{bench_cpu / cpus[1]:.2f}x (the pages/min ratio a core of its own would give)"
+    )
     if 2 in rates:
         print(f"pressbot --jobs 2 / scrapy bench:  {rates[2] / bench_rate:.2f}x")
         print(f"pressbot --jobs 2 / 1 process:     {rates[2] / rates[1]:.2f}x")
