@@ -404,10 +404,13 @@ def table_layout_root(pruned: HtmlElement) -> HtmlElement | None:
     prose length. On such a page trafilatura writes each cell as one "| … |" row
     and :func:`main_lines` would discard what it wrote, so it is not run. (On the
     benchmark, mirror, multilingual and held-out pages this foresees 20 of the 21
-    table layouts that fall back after trafilatura, and no other page.)"""
+    table layouts that fall back after trafilatura, and no other page; a page cut
+    short, whose container is <body>, is left to trafilatura.)"""
     if pruned.find(".//td") is None:
         return None
     root = content_root(pruned)
+    if root.tag in ("body", "html"):
+        return None  # no paragraph container found: say nothing before trafilatura
     if root.tag == "td" or any(True for _ in root.iterancestors("td")):
         return root
     cells = (_text_len(td) for td in root.iter("td") if td.find(".//td") is None)
