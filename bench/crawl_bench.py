@@ -1,25 +1,52 @@
-"""Crawl throughput: one process against two (`pressbot crawl --jobs 2`).
+"""Crawl throughput: `scrapy bench`, pressbot in one process, and `--jobs 2`, in one run.
 
 Run by hand (not a test):
 
-    .venv/bin/python bench/crawl_bench.py [--pages 300]
+    .venv/bin/python bench/crawl_bench.py [--pages 2500] [--skip-jobs2]
 
-Builds a larger offline mirror in a temporary folder -- two sources (the
-kp_police and nhsrc hosts) with ``--pages`` release pages each, in the KP
-police page template, with distinct Urdu bodies and paginated listings -- then
-crawls it into a fresh SQLite database with one process and with two, and
-prints pages per second of each and their ratio (same machine, same run).
+Builds an offline mirror in a temporary folder -- two sources (the kp_police and
+nhsrc hosts) with ``--pages`` release pages each (5,000 by default), in the KP
+police page template, with distinct Urdu bodies, paginated listings and a
+sitemap -- and
+serves it from a separate process (`pressbot serve-mirror`, as `scrapy bench`
+serves its site from one). Then, on the same machine in the same run:
+
+* `scrapy bench` (the same Scrapy, its default settings, outside the project);
+* `pressbot crawl` of both sources into a fresh database (SQLite, or
+  PostgreSQL with ``--postgres``), one process,
+  full processing: extraction, validation, normalisation, dedup keys, store and
+  raw archive;
+* the same with `--jobs 2` (one source per process).
+
+Throttling is off for the benchmark only: the mirror switches off delays and
+AutoThrottle (a loopback server needs no politeness), and concurrency is
+Scrapy's default of 8 per domain, as `scrapy bench` crawls with; the budgets
+that cap a run (articles, listing pages) are raised to cover the mirror. The
+production defaults stay as they are.
+
+Pages per minute are counted as `scrapy bench` counts them, from each crawl's
+own stats: responses over the time from the first crawler's start to the last
+one's finish (one crawler per source, in one process or two). Whole-command wall
+time, including start-up and database set-up, is printed beside it, with the CPU
+time of the command and its workers (how many cores it kept busy: a shared
+machine may not give `--jobs 2` a second one). `scrapy bench` runs before and
+after the pressbot crawls, and their mean is the reference.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import re
+import resource
+import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from datetime import datetime
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -60,6 +87,11 @@ def build(root: Path, pages: int) -> None:
             )
             (site / detail.format(id=i)).write_text(html, "utf-8")
         link = detail.replace("@", "?")
+        urls = "".join(f"<url><loc>https://{host}/{link.format(id=i)}</loc></url>" for i in ids)
+        (site / "sitemap.xml").write_text(
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>\n'
+        )
         chunks = [ids[k : k + PER_LISTING] for k in range(0, len(ids), PER_LISTING)]
         for n, chunk in enumerate(chunks, start=1):
             rows = "".join(
@@ -70,16 +102,90 @@ def build(root: Path, pages: int) -> None:
             (site / name).write_text(f"<html><body><table>{rows}</table>{nxt}</body></html>")
 
 
-def stored(db: Path) -> int:
-    import sqlite3
+def stored(url: str) -> int:
+    from sqlalchemy import create_engine, text
 
-    with sqlite3.connect(db) as conn:
-        return int(conn.execute("SELECT count(*) FROM records").fetchone()[0])
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return int(conn.execute(text("SELECT count(*) FROM records")).scalar_one())
+    finally:
+        engine.dispose()
 
 
-def crawl(root: Path, db: Path, jobs: int) -> float:
+def fresh_database(tmp: Path, name: str, postgres: str | None) -> str:
+    """A new empty database: a SQLite file, or a database on a PostgreSQL server."""
+    if not postgres:
+        return f"sqlite:///{tmp / name}.db"
+    from sqlalchemy import create_engine, text
+
+    server = postgres.rstrip("/")
+    engine = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        engine.dispose()
+    return f"{server}/{name}"
+
+
+_RESPONSES = re.compile(r"'downloader/response_count': (\d+)")
+_ELAPSED = re.compile(r"'elapsed_time_seconds': ([\d.]+)")
+_TIMES = re.compile(r"'(start|finish)_time': datetime\.datetime\(([\d, ]+)")
+_LOGSTATS = re.compile(r"Crawled \d+ pages \(at (\d+) pages/min\)")
+
+
+def crawl_stats(log: str) -> tuple[int, float]:
+    """(responses, seconds) over the stats dumps in ``log``: from the first
+    crawler's start to the last one's finish (one crawler per source)."""
+    responses = sum(int(n) for n in _RESPONSES.findall(log))
+    stamps: dict[str, list[datetime]] = {"start": [], "finish": []}
+    for what, fields in _TIMES.findall(log):
+        stamps[what].append(datetime(*(int(x) for x in fields.split(",") if x.strip())))
+    if stamps["start"] and stamps["finish"]:
+        span = (max(stamps["finish"]) - min(stamps["start"])).total_seconds()
+    else:
+        span = max((float(x) for x in _ELAPSED.findall(log)), default=0.0)
+    return responses, span
+
+
+def scrapy_bench(tmp: Path) -> tuple[float, float, int, float]:
+    """`scrapy bench` with Scrapy's defaults (run outside the project): pages/min
+    as responses over its crawl time, the median of its per-second log lines,
+    the responses, and CPU ms per response (the whole command, start-up included)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SCRAPY_")}
+    cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
+    done = subprocess.run(
+        [sys.executable, "-m", "scrapy", "bench"],
+        cwd=tmp,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    used = after.ru_utime - cpu.ru_utime + after.ru_stime - cpu.ru_stime
+    responses, elapsed = crawl_stats(done.stderr)
+    rates = [int(r) for r in _LOGSTATS.findall(done.stderr)][1:]  # the first counts start-up
+    median = statistics.median(rates) if rates else 0.0
+    return responses * 60 / elapsed, median, responses, 1000 * used / responses
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def crawl(
+    mirror_url: str, db: str, dead: Path, jobs: int, pages: int
+) -> tuple[int, float, float, float]:
+    """pressbot crawl of both sources: (responses, crawl seconds, command seconds,
+    CPU seconds of the command and its workers)."""
+    cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run(
+    done = subprocess.run(
         [
             sys.executable,
             "-m",
@@ -87,44 +193,115 @@ def crawl(root: Path, db: Path, jobs: int) -> float:
             "crawl",
             "kp_police",
             "nhsrc",
-            "--mirror",
-            "--mirror-root",
-            str(root),
+            "--mirror-url",
+            mirror_url,
             "--database",
-            f"sqlite:///{db}",
+            db,
             "--jobs",
             str(jobs),
             "--log-level",
-            "ERROR",
+            "INFO",
+            # Every listing page (a source's own horizon is 30 pages).
+            "--max-pages",
+            str(-(-pages // PER_LISTING) + 1),
             "-s",
-            f"PRESSBOT_DEADLETTER_PATH={db}.dead",
+            f"PRESSBOT_DEADLETTER_PATH={dead}",
+            # Scrapy's default, as scrapy bench crawls (pressbot's polite default is 2).
             "-s",
             "CONCURRENT_REQUESTS_PER_DOMAIN=8",
+            # Budgets that would cut a run of this size short.
+            "-s",
+            f"PRESSBOT_MAX_ARTICLES={pages + 100}",
+            "-s",
+            f"PRESSBOT_MAX_LISTING_PAGES={pages // PER_LISTING + 10}",
         ],
         cwd=REPO,
-        check=True,
         capture_output=True,
+        text=True,
     )
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    used = after.ru_utime - cpu.ru_utime + after.ru_stime - cpu.ru_stime
+    if done.returncode != 0:
+        sys.exit(f"pressbot crawl --jobs {jobs} exited {done.returncode}:\n{done.stderr[-3000:]}")
+    responses, elapsed = crawl_stats(done.stderr)
+    return responses, elapsed, wall, used
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--pages", type=int, default=300, help="release pages per source")
+    ap.add_argument("--pages", type=int, default=2500, help="release pages per source")
+    ap.add_argument("--skip-jobs2", action="store_true", help="one process only")
+    ap.add_argument(
+        "--postgres",
+        metavar="URL",
+        help="crawl into fresh databases on this PostgreSQL server "
+        "(postgresql+psycopg://user@host:port) instead of SQLite files",
+    )
     args = ap.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp) / "mirror"
+    import scrapy
+
+    print(f"Scrapy {scrapy.__version__}, Python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        root = tmp / "mirror"
         build(root, args.pages)
         total = 2 * args.pages
-        times = {}
-        for jobs in (1, 2):
-            db = Path(tmp) / f"j{jobs}.db"
-            times[jobs] = crawl(root, db, jobs)
-            print(
-                f"--jobs {jobs}: {total} release pages in {times[jobs]:.1f} s = "
-                f"{total / times[jobs]:.0f} pages/s ({stored(db)} records stored)"
-            )
-    print(f"two processes / one: {times[1] / times[2]:.2f}x the throughput")
+        print(f"mirror: {total} release pages, {2 * -(-args.pages // PER_LISTING)} listing pages")
+        # Before and after the pressbot runs: a shared machine's load drifts.
+        benches = [scrapy_bench(tmp)]
+        print(
+            f"scrapy bench (before):   {benches[0][0]:7.0f} pages/min "
+            f"({benches[0][2]} pages; median of its per-second lines {benches[0][1]:.0f}; "
+            f"CPU {benches[0][3]:.1f} ms/page)"
+        )
+        port = free_port()
+        serve = ["serve-mirror", "--port", str(port), "--root", str(root)]
+        server = subprocess.Popen(
+            [sys.executable, "-m", "pressbot.cli", *serve],
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert server.stdout is not None
+            server.stdout.readline()  # "serving ... at URL": it listens
+            rates: dict[int, float] = {}
+            cpus: dict[int, float] = {}
+            for jobs in (1,) if args.skip_jobs2 else (1, 2):
+                db = fresh_database(tmp, f"pressbot_crawl_bench_j{jobs}", args.postgres)
+                responses, seconds, wall, cpu = crawl(
+                    f"http://127.0.0.1:{port}", db, tmp / f"j{jobs}.dead", jobs, args.pages
+                )
+                rates[jobs] = responses * 60 / seconds
+                cpus[jobs] = 1000 * cpu / responses
+                print(
+                    f"pressbot --jobs {jobs}:       {rates[jobs]:7.0f} pages/min "
+                    f"({responses} pages in {seconds:.1f} s; whole command {wall:.1f} s = "
+                    f"{responses * 60 / wall:.0f} pages/min; CPU {cpu:.1f} s = "
+                    f"{1000 * cpu / responses:.1f} ms/page, {cpu / wall:.2f} cores busy; "
+                    f"{stored(db)} records stored)"
+                )
+        finally:
+            server.terminate()
+            server.wait()
+        benches.append(scrapy_bench(tmp))
+        print(
+            f"scrapy bench (after):    {benches[1][0]:7.0f} pages/min "
+            f"({benches[1][2]} pages; median of its per-second lines {benches[1][1]:.0f}; "
+            f"CPU {benches[1][3]:.1f} ms/page)"
+        )
+    bench_rate = statistics.mean(b[0] for b in benches)
+    print(f"scrapy bench (mean):     {bench_rate:7.0f} pages/min")
+    bench_cpu = statistics.mean(b[3] for b in benches)
+    print(f"pressbot 1 process / scrapy bench: {rates[1] / bench_rate:.2f}x")
+    print(
+        f"  CPU per page, scrapy bench / pressbot: {bench_cpu:.1f} / {cpus[1]:.1f} ms = "
+        f"{bench_cpu / cpus[1]:.2f}x (the pages/min ratio a core of its own would give)"
+    )
+    if 2 in rates:
+        print(f"pressbot --jobs 2 / scrapy bench:  {rates[2] / bench_rate:.2f}x")
+        print(f"pressbot --jobs 2 / 1 process:     {rates[2] / rates[1]:.2f}x")
 
 
 if __name__ == "__main__":

@@ -72,6 +72,11 @@ DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 # Warn (in the log) about pages far larger than a press release ever is.
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 COOKIES_ENABLED = False
+# Scrapy starts this many asyncio tasks for the output of every response (100 by
+# default), though an article page yields one record and the pipelines run
+# synchronously: that task churn cost a tenth of a crawl's CPU
+# (bench/crawl_bench.py). A listing page's twenty links need no more than this.
+CONCURRENT_ITEMS = 8
 TELNETCONSOLE_ENABLED = False
 # --- network exposure (pressbot/netguard.py) --------------------------------------
 # A crawl listens on nothing, and connects to public addresses only.

@@ -102,7 +102,7 @@ def shingles(key: str, k: int = K) -> U64:
     n = len(tokens)
     if n == 0:
         return _EMPTY.copy()
-    th = np.fromiter((_token_hash(t) for t in tokens), dtype=np.uint64, count=n)
+    th = np.fromiter(map(_token_hash, tokens), dtype=np.uint64, count=n)
     width = min(k, n)
     m = n - width + 1
     # FNV-style combination, one token position at a time, vectorised over windows.

@@ -15,6 +15,7 @@ are compared after folding, so they stay Urdu.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Final, Literal
 
 from pressbot.lexicon.languages import ARABIC_WORDS, PERSIAN_WORDS, URDU_WORDS
@@ -63,9 +64,29 @@ MIXED_MIN: Final = 12
 _TOKEN: Final = re.compile(r"[^\W\d_]+")
 
 
+# Diacritics and tatweel, deleted by str.translate.
+_NOT_SPELLED: Final[dict[int, None]] = {
+    cp: None for cp in range(0x0600, 0x0700) if cp == ord(TATWEEL) or is_diacritic(cp)
+}
+
+
 def _bare(token: str) -> str:
     """A token without diacritics and tatweel, as the word lists spell it."""
-    return "".join(c for c in token if c != TATWEEL and not is_diacritic(ord(c)))
+    return token.translate(_NOT_SPELLED)
+
+
+@lru_cache(maxsize=1 << 16)
+def _word_language(token: str) -> ArabicScript | None:
+    """The language whose function words include ``token``, if any. Cached: a few
+    hundred words make up most of any text."""
+    bare = _bare(token)
+    if bare in ARABIC_WORDS:
+        return "ar"
+    if bare in PERSIAN_WORDS:
+        return "fa"
+    if fold(bare) in URDU_WORDS:
+        return "ur"
+    return None
 
 
 def evidence(text: str) -> dict[ArabicScript, float]:
@@ -78,13 +99,9 @@ def evidence(text: str) -> dict[ArabicScript, float]:
     }
     # ZWNJ splits a token here: Persian writes the verb prefix joined by it ("می‌گوید").
     for token in _TOKEN.findall(text):
-        bare = _bare(token)
-        if bare in ARABIC_WORDS:
-            score["ar"] += WORD_WEIGHT
-        elif bare in PERSIAN_WORDS:
-            score["fa"] += WORD_WEIGHT
-        elif fold(bare) in URDU_WORDS:
-            score["ur"] += WORD_WEIGHT
+        found = _word_language(token)
+        if found is not None:
+            score[found] += WORD_WEIGHT
     return score
 
 

@@ -26,8 +26,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Final
+
+import numpy as np
+import numpy.typing as npt
 
 from pressbot.text.letters import (
     ARABIC_LETTER,
@@ -248,8 +251,33 @@ def to_ascii_digits(text: str) -> str:
     return text.translate(DIGITS)
 
 
+# Below this length the two regular expressions beat the array set-up.
+_VECTOR_MIN: Final = 256
+
+
+@cache
+def _letter_tables() -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """For every code point of the Basic Multilingual Plane: is it an
+    Arabic-script letter, is it a letter (the two patterns of letters.py, matched
+    once over all of them: each matches one character and looks at no other)."""
+    plane = "".join(map(chr, range(0x10000)))
+    arabic = np.zeros(0x10000, dtype=np.bool_)
+    letter = np.zeros(0x10000, dtype=np.bool_)
+    arabic[[m.start() for m in ARABIC_LETTER.finditer(plane)]] = True
+    letter[[m.start() for m in LETTER.finditer(plane)]] = True
+    return arabic, letter
+
+
 def letter_counts(text: str) -> tuple[int, int]:
-    """(Arabic-script letters, all letters) in ``text``; tatweel is no letter."""
+    """(Arabic-script letters, all letters) in ``text``; tatweel is no letter.
+
+    A long text is counted with two table look-ups over its code points (numpy)
+    rather than a list of every letter it holds."""
+    if len(text) >= _VECTOR_MIN:
+        points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        if int(points.max()) < 0x10000:
+            arabic, letter = _letter_tables()
+            return int(arabic[points].sum()), int(letter[points].sum())
     return len(ARABIC_LETTER.findall(text)), len(LETTER.findall(text))
 
 

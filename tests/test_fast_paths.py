@@ -1,0 +1,73 @@
+"""The faster paths of issue 10 give what the plain ones gave: letter counts by
+table look-up, related boxes found in one pass over class and id values, teaser
+candidates narrowed by their colon, function words classified once per token."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from lxml.html import HtmlElement
+
+from pressbot.extract.clean import is_marker
+from pressbot.extract.html import _BOX_TOKEN, _boxes, parse_html, teaser_titles
+from pressbot.text.language import evidence
+from pressbot.text.letters import ARABIC_LETTER, LETTER
+from pressbot.text.urdu import _VECTOR_MIN, letter_counts
+
+_CHARS = st.one_of(
+    st.characters(min_codepoint=0x20, max_codepoint=0x7E),
+    st.characters(min_codepoint=0x0600, max_codepoint=0x06FF),
+    st.characters(min_codepoint=0xFB50, max_codepoint=0xFEFF),
+    st.characters(),  # anything, astral planes and surrogates included
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(_CHARS, min_size=_VECTOR_MIN, max_size=3 * _VECTOR_MIN))
+def test_letter_counts_by_table_equal_the_regex_counts(text: str) -> None:
+    assert letter_counts(text) == (len(ARABIC_LETTER.findall(text)), len(LETTER.findall(text)))
+
+
+def test_letter_counts_of_a_long_urdu_text() -> None:
+    text = "پشاور، 7 ستمبر، 2023: خیبرپختونخوا پولیس ـــ Police " * 20
+    assert len(text) >= _VECTOR_MIN
+    # 27 Arabic-script letters (5 + 5 + 12 + 5; tatweel is none) and 6 Latin ones.
+    assert letter_counts(text) == (20 * 27, 20 * 33)
+
+
+_PAGE = """<html><body>
+<div class="related">r1</div><div id="x" class="post Related-Posts">r2</div>
+<div class="unrelated">no</div><div class="x_newsletter-signup" id="newsletter">r3</div>
+<section id="mostread"><p>r4</p></section><div class="relatedness">no</div>
+<div class="a" id="b"><span class="you-may-like">r5</span></div>
+</body></html>"""
+
+
+def test_boxes_are_the_elements_whose_class_or_id_names_a_box() -> None:
+    tree = parse_html(_PAGE)
+    box = re.compile(_BOX_TOKEN, re.IGNORECASE)
+    naive = [
+        el
+        for el in tree.iter()
+        if isinstance(el, HtmlElement)
+        and (box.search(el.get("class") or "") or box.search(el.get("id") or ""))
+    ]
+    found = _boxes(tree)
+    assert len(found) == len(set(found)) and set(found) == set(naive)
+    assert sorted(el.text_content() for el in found) == ["r1", "r2", "r3", "r4", "r5"]
+
+
+def test_teaser_markers_are_found_with_their_colon() -> None:
+    tree = parse_html(
+        "<html><body><p>مزید پڑھیں:</p><h2><a href='/a'>دوسری خبر کی سرخی</a></h2>"
+        "<p>مزید پڑھیں</p><h2>کوئی سرخی نہیں</h2></body></html>"
+    )
+    assert teaser_titles(tree, is_marker) == [("دوسری خبر کی سرخی", "/a")]
+
+
+def test_function_words_count_once_per_occurrence() -> None:
+    # "است" is Persian, "هذا" Arabic, "ہے" Urdu (a word, and two Urdu-only letters).
+    score = evidence("است است هذا ہے")
+    assert score == {"fa": 6.0, "ar": 3.0, "ur": 5.0}
