@@ -37,7 +37,7 @@ _LATEST_PER_SOURCE: Final = 10
 
 
 def _minute(column: str) -> str:
-    """A stored time (naive UTC text with microseconds) to the minute, for reading."""
+    """A stored time (UTC text, `YYYY-MM-DDTHH:MM:SS.ffffffZ`) to the minute, for reading."""
     return f"strftime('%Y-%m-%d %H:%M', {column})"
 
 
