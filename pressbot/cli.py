@@ -352,17 +352,24 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return EXIT_FAIL if failed == len(files) else EXIT_OK
 
 
-# --- serve-mirror -------------------------------------------------------------------
-def cmd_serve_mirror(args: argparse.Namespace) -> int:
-    from pressbot.mirror import DEFAULT_ROOT, MirrorServer, is_loopback
+def _warn_if_exposed(command: str, host: str, what: str) -> None:
+    """A server bound to a non-loopback address is readable by anyone who can reach it."""
+    from pressbot.mirror import is_loopback
 
-    if not is_loopback(args.host):
+    if not is_loopback(host):
         print(
-            f"pressbot serve-mirror: warning: {args.host} is not a loopback address; "
-            "anyone who can reach it can read the mirror",
+            f"pressbot {command}: warning: {host} is not a loopback address; "
+            f"anyone who can reach it can read {what}",
             file=sys.stderr,
             flush=True,
         )
+
+
+# --- serve-mirror -------------------------------------------------------------------
+def cmd_serve_mirror(args: argparse.Namespace) -> int:
+    from pressbot.mirror import DEFAULT_ROOT, MirrorServer
+
+    _warn_if_exposed("serve-mirror", args.host, "the mirror")
     try:
         server = MirrorServer(
             Path(args.root or DEFAULT_ROOT),
@@ -471,15 +478,8 @@ def cmd_search(args: argparse.Namespace) -> int:
 # --- browse -------------------------------------------------------------------------
 def cmd_browse(args: argparse.Namespace) -> int:
     from pressbot.browse import serve
-    from pressbot.mirror import is_loopback
 
-    if not is_loopback(args.host):
-        print(
-            f"pressbot browse: warning: {args.host} is not a loopback address; "
-            "anyone who can reach it can read the archive",
-            file=sys.stderr,
-            flush=True,
-        )
+    _warn_if_exposed("browse", args.host, "the archive")
     serve(_database_url(args), host=args.host, port=args.port, open_browser=args.open)
     return EXIT_OK
 
