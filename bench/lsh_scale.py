@@ -129,8 +129,12 @@ def time_lookups(store: Store, queries: list[list[int]], n: int) -> tuple[float,
     return statistics.median(batch_times), statistics.median(single_times), found / len(sample)
 
 
-def engines(tmp: Path) -> list[tuple[str, str, str | None]]:
-    out: list[tuple[str, str, str | None]] = [("sqlite", f"sqlite:///{tmp / 'lsh.db'}", None)]
+def engines(tmp: Path, which: str = "both") -> list[tuple[str, str, str | None]]:
+    out: list[tuple[str, str, str | None]] = []
+    if which in ("sqlite", "both"):
+        out.append(("sqlite", f"sqlite:///{tmp / 'lsh.db'}", None))
+    if which == "sqlite":
+        return out
     try:
         import psycopg
 
@@ -149,6 +153,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 1_000_000])
     ap.add_argument("--queries", type=int, default=300)
+    ap.add_argument("--engine", choices=("sqlite", "postgresql", "both"), default="both")
     args = ap.parse_args()
     t0 = time.perf_counter()
     real, queries = realistic(max(QUERY_BASE, args.queries))
@@ -158,7 +163,7 @@ def main() -> None:
         f"{'bytes/record':>13}"
     )
     with tempfile.TemporaryDirectory() as tmpdir:
-        for name, url, pg_name in engines(Path(tmpdir)):
+        for name, url, pg_name in engines(Path(tmpdir), args.engine):
             try:
                 with Store(url) as store:
                     have = 0

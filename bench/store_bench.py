@@ -16,6 +16,7 @@ not grow with the number of rows.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import resource
 import subprocess
@@ -23,6 +24,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -105,6 +107,19 @@ def timed_upsert(url: str, records: list[Record], batch: int) -> tuple[float, di
                 counts[outcome] = counts.get(outcome, 0) + 1
         elapsed = time.perf_counter() - start
     return len(records) / elapsed, counts
+
+
+@contextlib.contextmanager
+def without_search_index() -> Iterator[None]:
+    """The store with :func:`pressbot.db.search.index` a no-op, for the diagnostic."""
+    from pressbot.db import search
+
+    saved = search.index
+    search.index = lambda *args, **kwargs: None
+    try:
+        yield
+    finally:
+        search.index = saved
 
 
 def export_child(url: str) -> None:
@@ -208,6 +223,19 @@ def main() -> None:
                 print(
                     f"{name:11} {f'{args.n} new, batches of {args.batch}':34} {rate:10.0f}  {c}"
                     f"  ({rate / floor:.2f}x the plain insert)"
+                )
+                # Where the rest goes: the same store with its full-text index
+                # switched off (a diagnostic; the store always indexes).
+                bare_url = url.replace("bench.db", "bare.db")
+                if pg_name is not None:
+                    bare_name, bare_url = _pg_database()
+                with without_search_index():
+                    bare, _ = timed_upsert(bare_url, records, args.batch)
+                if pg_name is not None:
+                    drop(bare_name)
+                print(
+                    f"{name:11} {'  same, without the full-text index':34} {bare:10.0f}"
+                    f"  (diagnostic: the index costs {1 - rate / bare:.0%} of the rate)"
                 )
                 rate, c = timed_upsert(url, records, args.batch)
                 print(

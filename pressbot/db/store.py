@@ -486,7 +486,11 @@ def _candidate_texts(s: Session, ids: set[int]) -> dict[int, tuple[int | None, s
 
 
 def _batch_candidates(keys: list[int], batch_keys: dict[int, list[int]]) -> list[int]:
-    hits: Counter[int] = Counter(m for k in set(keys) for m in batch_keys.get(k, ()))
+    """Pages earlier in the batch sharing band keys with this one, most shared first."""
+    shared = [batch_keys[k] for k in set(keys) if k in batch_keys]
+    if not shared:
+        return []  # most pages of a batch share no key with another: no counting
+    hits: Counter[int] = Counter(m for pages in shared for m in pages)
     return [m for m, _ in hits.most_common(MAX_CANDIDATES)]
 
 
