@@ -129,7 +129,7 @@ def time_lookups(store: Store, queries: list[list[int]], n: int) -> tuple[float,
     return statistics.median(batch_times), statistics.median(single_times), found / len(sample)
 
 
-def engines(tmp: Path, which: str = "both") -> list[tuple[str, str, str | None]]:
+def engines(tmp: Path, which: str, admin: str) -> list[tuple[str, str, str | None]]:
     out: list[tuple[str, str, str | None]] = []
     if which in ("sqlite", "both"):
         out.append(("sqlite", f"sqlite:///{tmp / 'lsh.db'}", None))
@@ -139,11 +139,10 @@ def engines(tmp: Path, which: str = "both") -> list[tuple[str, str, str | None]]
         import psycopg
 
         name = f"pressbot_lsh_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(
-            "postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True, connect_timeout=3
-        ) as c:
+        with psycopg.connect(admin, autocommit=True, connect_timeout=3) as c:
             c.execute(f'CREATE DATABASE "{name}"')
-        out.append(("postgresql", f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}", name))
+        server = admin.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
+        out.append(("postgresql", f"{server}/{name}", name))
     except Exception as exc:
         print(f"(PostgreSQL skipped: {exc})")
     return out
@@ -154,6 +153,11 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 1_000_000])
     ap.add_argument("--queries", type=int, default=300)
     ap.add_argument("--engine", choices=("sqlite", "postgresql", "both"), default="both")
+    ap.add_argument(
+        "--pg-admin",
+        default="postgresql://postgres@127.0.0.1:5432/postgres",
+        help="a database of the PostgreSQL server to use, where the bench may create its own",
+    )
     args = ap.parse_args()
     t0 = time.perf_counter()
     real, queries = realistic(max(QUERY_BASE, args.queries))
@@ -163,7 +167,7 @@ def main() -> None:
         f"{'bytes/record':>13}"
     )
     with tempfile.TemporaryDirectory() as tmpdir:
-        for name, url, pg_name in engines(Path(tmpdir), args.engine):
+        for name, url, pg_name in engines(Path(tmpdir), args.engine, args.pg_admin):
             try:
                 with Store(url) as store:
                     have = 0
@@ -187,9 +191,7 @@ def main() -> None:
                 if pg_name:
                     import psycopg
 
-                    with psycopg.connect(
-                        "postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True
-                    ) as c:
+                    with psycopg.connect(args.pg_admin, autocommit=True) as c:
                         c.execute(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
 
 
