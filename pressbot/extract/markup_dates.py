@@ -24,6 +24,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, Final
 
 from lxml import etree
@@ -109,6 +110,13 @@ def _words(el: HtmlElement) -> str:
     return f"{el.get('class', '')} {el.get('id', '')}"
 
 
+@lru_cache(maxsize=4096)
+def _furniture_words(words: str) -> bool:
+    # Cached: a page repeats a few class/id pairs (most often none) on the
+    # ancestors of every element asked about, and the pattern is slow to run.
+    return _FURNITURE.search(words) is not None
+
+
 def is_furniture(el: HtmlElement) -> bool:
     """Whether ``el`` sits in page furniture (sidebar, comments, site header...)."""
     node: HtmlElement | None = el
@@ -116,7 +124,7 @@ def is_furniture(el: HtmlElement) -> bool:
         tag = node.tag if isinstance(node.tag, str) else ""
         if tag in ("body", "html"):
             break  # themes put "has-sidebar" on <body> of every page
-        if tag in _FURNITURE_TAGS or _FURNITURE.search(_words(node)):
+        if tag in _FURNITURE_TAGS or _furniture_words(_words(node)):
             return True
         if tag == "header" and _site_header(node):
             return True
@@ -336,7 +344,7 @@ def stamp_dates(
     for el in scope.iter("*"):
         if not isinstance(el.tag, str) or el.tag not in _BLOCKS:
             continue
-        if not _STAMP_CLASS.search(_words(el)) or _UPDATED_CLASS.search(_words(el)):
+        if not _stamp_words(_words(el)):
             continue
         if is_furniture(el):
             continue
@@ -352,6 +360,13 @@ def stamp_dates(
 # headline with at least this many characters of paragraph text.
 _CONTAINER_MIN_CHARS: Final = 200
 _ARTICLES: Final = etree.XPath("//article")
+
+
+@lru_cache(maxsize=4096)
+def _stamp_words(words: str) -> bool:
+    """Class and id words of a date stamp (not an update stamp); cached as
+    :func:`_furniture_words` is."""
+    return _STAMP_CLASS.search(words) is not None and _UPDATED_CLASS.search(words) is None
 
 
 def _container(head: HtmlElement) -> HtmlElement | None:

@@ -146,7 +146,32 @@ def normalize_display(text: str) -> str:
     in the order it wrote it (no Unicode normalisation either: NFC would reorder
     a shadda typed before a fatha).
     """
-    return _tidy(text.replace("\r\n", "\n").translate(_DISPLAY_TABLE))
+    if text in _DISPLAYED:
+        return text
+    out = _tidy(text.replace("\r\n", "\n").translate(_DISPLAY_TABLE))
+    if len(_DISPLAYED) >= _DISPLAYED_MAX:
+        _DISPLAYED.clear()
+    _DISPLAYED.add(out)
+    return out
+
+
+# Recent results of normalize_display, already in display form: it is idempotent,
+# and a field is normalised twice on its way to the store (the page's field
+# method, then NormalisePipeline), so the second pass costs one hash look-up
+# instead of six passes over a whole body.
+_DISPLAYED: Final[set[str]] = set()
+_DISPLAYED_MAX: Final = 64
+
+
+def _fold_letters(text: str) -> str:
+    """Letter forms folded, whitespace not yet tidied (see :func:`_fold_forms`)."""
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n"))
+    text = _PRESENTATION_FORM.sub(_nfkc, text)
+    text = text.translate(_FORMS_TABLE)
+    # ZWNJ is decided on the folded letters, as it always was (keys must not move).
+    text = _ZWNJ_RUN.sub(_zwnj_in_context, text)
+    # ی + hamza above is how ئ looks; NFC only composes it from Arabic yeh.
+    return unicodedata.normalize("NFC", text.replace("\u06cc\u0654", "\u0626"))
 
 
 def _fold_forms(text: str) -> str:
@@ -155,13 +180,7 @@ def _fold_forms(text: str) -> str:
     Arabic letter forms become Urdu (ي ى -> ی, ك -> ک, ه -> ہ, ة -> ۃ),
     presentation forms become letters, tatweel goes, ی + hamza above composes to ئ.
     """
-    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n"))
-    text = _PRESENTATION_FORM.sub(_nfkc, text)
-    text = text.translate(_FORMS_TABLE)
-    # ZWNJ is decided on the folded letters, as it always was (keys must not move).
-    text = _ZWNJ_RUN.sub(_zwnj_in_context, text)
-    # ی + hamza above is how ئ looks; NFC only composes it from Arabic yeh.
-    text = unicodedata.normalize("NFC", text.replace("\u06cc\u0654", "\u0626"))
+    text = _fold_letters(text)
     text = _SPACE_BEFORE_MARK.sub("", text)
     text = _GLUED_AFTER_MARK.sub(_glued_mark, text)
     text = _MULTI_SPACE.sub(" ", text)
@@ -208,7 +227,10 @@ def match_key(text: str) -> str:
     guillemets) turned into a space and all whitespace collapsed to single
     spaces. ۓ and ئے, and ۂ/ۀ and ہ, fold together.
     """
-    text = _fold_forms(text).translate(_KEY_TABLE).lower()
+    # The whitespace tidying of _fold_forms is left out: it only adds, removes or
+    # merges spaces and newlines beside Urdu marks and line edges, and here every
+    # mark becomes a space and all whitespace collapses to one space anyway.
+    text = _fold_letters(text).translate(_KEY_TABLE).lower()
     # Dropping a mark can leave a base and a later mark adjacent that NFC joins.
     text = unicodedata.normalize("NFC", text)
     return " ".join(text.split())
