@@ -8,10 +8,18 @@ import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from lxml import etree
 from lxml.html import HtmlElement
 
 from pressbot.extract.clean import is_marker
-from pressbot.extract.html import _BOX_TOKEN, _boxes, parse_html, teaser_titles
+from pressbot.extract.html import (
+    _BOX_TOKEN,
+    _boxes,
+    _colon_holders,
+    _short_blocks,
+    parse_html,
+    teaser_titles,
+)
 from pressbot.text.language import evidence
 from pressbot.text.letters import ARABIC_LETTER, LETTER
 from pressbot.text.urdu import _VECTOR_MIN, letter_counts
@@ -65,6 +73,32 @@ def test_teaser_markers_are_found_with_their_colon() -> None:
         "<p>مزید پڑھیں</p><h2>کوئی سرخی نہیں</h2></body></html>"
     )
     assert teaser_titles(tree, is_marker) == [("دوسری خبر کی سرخی", "/a")]
+
+
+# The candidates as one XPath found them before teaser_titles followed colons up.
+_SHORT_BLOCKS_XPATH = etree.XPath(
+    "//*[self::p or self::div or self::span or self::strong or self::b or self::h2"
+    " or self::h3 or self::h4][normalize-space()][string-length(normalize-space()) <= $most]"
+    "[contains(., ':') or contains(., '\uff1a')]"
+)
+_PIECES = st.sampled_from(
+    [
+        "<p>", "</p>", "<div>", "</div>", "<span>", "</span>", "<b>", "</b>", "<h2>", "</h2>",
+        "<a href='/x'>", "</a>", "<em>", "</em>", "<li>", "</li>", "<script>var a={b:1}</script>",
+        "<!-- c: d -->", ":", "\uff1a", " ", "\n", "\u00a0", "\t", "پڑھیں", "read more",
+        "x" * 25, "مزید",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=40), st.sampled_from([10, 30, 60]))
+def test_short_blocks_are_what_the_xpath_selected(pieces: list[str], most: int) -> None:
+    tree = parse_html("<html><body><div>" + "".join(pieces) + "</div></body></html>")
+    assert _short_blocks(tree, most) == _SHORT_BLOCKS_XPATH(tree, most=most)
+    holders = {el for el in tree.iter() if isinstance(el, HtmlElement)}
+    colon = {el for el in holders if ":" in el.text_content() or "\uff1a" in el.text_content()}
+    assert _colon_holders(tree) == colon
 
 
 def test_function_words_count_once_per_occurrence() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import re
 import unicodedata
+import weakref
 from bisect import bisect_right
 from collections.abc import Callable
 from functools import lru_cache
@@ -520,14 +521,74 @@ def anchor_map(tree: HtmlElement) -> dict[str, str]:
     return out
 
 
-# Candidates found in C before Python looks closer (lengths with slack: XPath's
-# normalize-space leaves non-breaking spaces in).
-# A marker ends in a colon (clean.py's teaser pattern), so a candidate holds one.
-_SHORT_BLOCKS = etree.XPath(
-    "//*[self::p or self::div or self::span or self::strong or self::b or self::h2"
-    " or self::h3 or self::h4][normalize-space()][string-length(normalize-space()) <= $most]"
-    "[contains(., ':') or contains(., '\uff1a')]"
-)
+# A teaser line and a marker hold a colon (clean.py's teaser pattern): only the
+# elements around a text node with one are candidates. Finding those text nodes is
+# one linear pass in C; testing every block's whole text (an XPath predicate on
+# each, or text_content() in Python) costs a pass over each block's subtree.
+_COLON_TEXTS = etree.XPath("//text()[contains(., ':') or contains(., '\uff1a')]")
+_SHORT_TAGS = ("p", "div", "span", "strong", "b", "h2", "h3", "h4")
+# XPath's normalize-space: only these four count as whitespace.
+_XML_SPACE = re.compile("[ \t\r\n]+")
+
+
+# The text nodes' owners (the element whose text or child's tail each is), in
+# document order, per document: teaser_titles and inline_teasers read the same
+# page. Entries go with their tree.
+_OWNERS: weakref.WeakKeyDictionary[HtmlElement, list[HtmlElement]] = weakref.WeakKeyDictionary()
+
+
+def _colon_owners(tree: HtmlElement) -> list[HtmlElement]:
+    """The elements of ``tree``'s document holding a text node with a colon (their
+    own text, or a child's tail), in document order; read once per document."""
+    root = tree.getroottree().getroot()
+    found = _OWNERS.get(root)
+    if found is None:
+        found = []
+        for node in _COLON_TEXTS(root):
+            el = node.getparent()
+            if el is not None and node.is_tail:
+                el = el.getparent()
+            if el is not None:
+                found.append(el)
+        _OWNERS[root] = found
+    return found
+
+
+def _colon_holders(tree: HtmlElement) -> set[HtmlElement]:
+    """Elements of ``tree``'s document whose text (text_content) holds a colon."""
+    out: set[HtmlElement] = set()
+    for el in _colon_owners(tree):
+        while el is not None and el not in out:
+            out.add(el)
+            el = el.getparent()
+    return out
+
+
+def _short_blocks(tree: HtmlElement, most: int) -> list[HtmlElement]:
+    """Blocks (:data:`_SHORT_TAGS`) of the whole document, in document order, whose
+    text holds a colon and, with spaces normalised as XPath's normalize-space()
+    does (non-breaking spaces stay), is not empty and at most ``most`` long.
+
+    Each text node with a colon is followed up through its ancestors until a block
+    is longer than ``most``: every element above it holds its text, so is longer."""
+    found: set[HtmlElement] = set()
+    looked: set[HtmlElement] = set()
+    for owner in _colon_owners(tree):
+        el: HtmlElement | None = owner
+        while el is not None and el not in looked:
+            looked.add(el)
+            if el.tag in _SHORT_TAGS:
+                text = _XML_SPACE.sub(" ", el.text_content()).strip(" ")
+                if len(text) > most:
+                    break
+                if text:
+                    found.add(el)
+            el = el.getparent()
+    if len(found) < 2:
+        return list(found)
+    return [el for el in tree.getroottree().getroot().iter(_SHORT_TAGS) if el in found]
+
+
 _NEXT_TITLE = etree.XPath(
     "following::*[self::h1 or self::h2 or self::h3 or self::h4 or self::a][normalize-space()][1]"
 )
@@ -539,7 +600,7 @@ def teaser_titles(
     """Titles (and links) that follow a standalone "پڑھیں:" marker, in page order:
     the headline of an appended article, which text extraction tends to drop."""
     out: list[tuple[str, str | None]] = []
-    for el in _SHORT_BLOCKS(tree, most=2 * MARKER_MAX):
+    for el in _short_blocks(tree, 2 * MARKER_MAX):
         text = " ".join(el.text_content().split())
         if not text or len(text) > MARKER_MAX or not is_marker(text):
             continue
@@ -630,7 +691,11 @@ def inline_teasers(
 
     starts = [line_key(ln)[:30] for ln in lines if len(ln) >= PARA_MIN]
     out: list[tuple[str, str | None]] = []
+    # A teaser line holds a colon: other blocks are not looked at.
+    holders = _colon_holders(tree)
     for el in tree.iter("p", "div", "li"):
+        if el not in holders:
+            continue
         if any(isinstance(d.tag, str) and d.tag in _BLOCK_TAGS for d in el.iterdescendants()):
             continue  # a box holding paragraphs (an appended article), not one teaser line
         text = " ".join(el.text_content().split())
