@@ -6,10 +6,8 @@ import copy
 import re
 import unicodedata
 import weakref
-from bisect import bisect_right
 from collections.abc import Callable
 from functools import lru_cache
-from itertools import accumulate
 
 import trafilatura
 from lxml import etree
@@ -44,8 +42,8 @@ from pressbot.sources import Hints
 # trafilatura keeps them) and the common share plugins. Classes are matched as whole
 # tokens, so "has-sidebar" on <body> or "share-friendly-article" never takes the
 # article with it; the rest of the page chrome is trafilatura's job.
-_NEVER_TEXT = etree.XPath("//script|//style")
-_CHROME_TAGS = etree.XPath("//noscript|//iframe|//form|//textarea")
+_NEVER_TEXT = ("script", "style")
+_CHROME_TAGS = ("noscript", "iframe", "form", "textarea")
 _CHROME_IDS = frozenset({"respond", "comments", "disqus_thread"})
 _CHROME_CLASSES = frozenset(
     {
@@ -72,9 +70,23 @@ _MACHINE_PROPS = frozenset(
     }
 )  # fmt: skip
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
-# One XPath for every element a rule above may concern; the rules run in Python
-# (an XPath test per class token costs more than the whole pass).
-_MARKED = etree.XPath("//*[@class or @id or @style or @hidden or @itemprop]")
+# The rules run in Python over every element with attributes, in one walk: lxml
+# walks a tree (and picks tags) far faster than it tests XPath predicates on every
+# element, and a class or style value is judged once per value (themes repeat them).
+
+
+@lru_cache(maxsize=8192)
+def _class_rule(value: str | None) -> int:
+    """What a class attribute's tokens say: 1 page chrome, 2 hidden, 0 neither."""
+    classes = set((value or "").split())
+    if classes & _CHROME_CLASSES:
+        return 1
+    return 2 if classes & _HIDING_CLASSES else 0
+
+
+@lru_cache(maxsize=4096)
+def _hidden_style(value: str | None) -> bool:
+    return _HIDDEN_STYLE.search(value or "") is not None
 
 
 _BLOCK_TAGS = frozenset(
@@ -127,8 +139,8 @@ _BOX_TOKEN = (
     r"popular-posts|latest-news-box|recommended|recommendations|outbrain|taboola|"
     r"read-?next|more-?stories|you-?may-?like)([\s_-]|$)"
 )
-# The tokens bounded by lookarounds, for one pass over all values joined by line
-# breaks: a value's start and end bound a token as ^ and $ do.
+# The tokens bounded by lookarounds: a value's start and end bound a token as ^
+# and $ do, and so does a line break (values may be searched joined by them).
 _BOX_IN_VALUES = re.compile(
     r"(?:^|(?<=[\s_-]))"
     + _BOX_TOKEN[_BOX_TOKEN.index(")(") + 1 : _BOX_TOKEN.rindex(")(") + 1]
@@ -136,29 +148,50 @@ _BOX_IN_VALUES = re.compile(
     re.IGNORECASE,
 )
 # Separately: a union, or a test of every attribute's name, costs four times more.
+# The values alone first (no element behind each string): most pages name a box
+# in a few values or none.
 _CLASSES = etree.XPath("//@class")
 _IDS = etree.XPath("//@id")
+_CLASS_VALUES = etree.XPath("//@class", smart_strings=False)
+_ID_VALUES = etree.XPath("//@id", smart_strings=False)
+# Every token of _BOX_TOKEN holds one of these (in lower case): an ASCII value
+# without any names no box, and a substring test is far cheaper than the pattern.
+_BOX_WORDS = (
+    "related", "newsletter", "sign", "subscri", "trending", "popular", "read", "latest",
+    "recommend", "outbrain", "taboola", "stories", "like",
+)  # fmt: skip
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # A container marked as a box that holds more than this share of the main text is
 # the article itself.
 _BOX_MAX_SHARE = 0.5
 
 
+@lru_cache(maxsize=8192)
+def _names_box(value: str) -> bool:
+    """Whether a class or id value holds a box token (:data:`_BOX_TOKEN`). Cached:
+    themes repeat their values on every page."""
+    # Only on ASCII: re.IGNORECASE also matches the Kelvin sign to "k", which
+    # lower() would not find.
+    if value.isascii():
+        low = value.lower()
+        if not any(w in low for w in _BOX_WORDS):
+            return False
+    return _BOX_IN_VALUES.search(value) is not None
+
+
 def _boxes(root: HtmlElement) -> list[HtmlElement]:
-    """Elements whose class or id names a box (:data:`_BOX_TOKEN`): one regex pass
-    over all class values joined, one over all ids, instead of two searches per
-    element in Python. (Their order does not matter to the caller.)"""
+    """Elements whose class or id names a box (:data:`_BOX_TOKEN`), each value
+    tested once (:func:`_names_box`); the elements are looked up only when some
+    value names one. (Their order does not matter to the caller.)"""
     out: list[HtmlElement] = []
-    for attribute in _CLASSES, _IDS:
-        values = attribute(root)
-        found = [m.start() for m in _BOX_IN_VALUES.finditer("\n".join(values))]
-        if not found:
+    for values, attribute in ((_CLASS_VALUES, _CLASSES), (_ID_VALUES, _IDS)):
+        if not any(_names_box(v) for v in set(values(root))):
             continue
-        ends = list(accumulate(len(v) + 1 for v in values))
-        for at in found:
-            el = values[bisect_right(ends, at)].getparent()
-            if isinstance(el, HtmlElement) and el not in out:
-                out.append(el)
+        for value in attribute(root):
+            if _names_box(value):
+                el = value.getparent()
+                if isinstance(el, HtmlElement) and el not in out:
+                    out.append(el)
     return out
 
 
@@ -239,20 +272,26 @@ def prune(tree: HtmlElement, hints: Hints) -> HtmlElement:
     # tails stay.
     etree.strip_tags(tree, etree.Comment, etree.ProcessingInstruction)
     total = len(tree.text_content()) or 1
-    for el in _NEVER_TEXT(tree):
+    for el in list(tree.iter(_NEVER_TEXT)):
         if el.getparent() is not None:
             el.drop_tree()
-    chrome: list[HtmlElement] = [el for el in _CHROME_TAGS(tree) if isinstance(el, HtmlElement)]
+    chrome: list[HtmlElement] = [
+        el for el in tree.iter(_CHROME_TAGS) if isinstance(el, HtmlElement)
+    ]
     hidden: list[HtmlElement] = []
-    for el in _MARKED(tree):
-        classes = set((el.get("class") or "").split())
-        if el.get("id") in _CHROME_IDS or classes & _CHROME_CLASSES:
+    for el in tree.iter(etree.Element):
+        attrs = el.attrib
+        if not attrs:
+            continue
+        get = attrs.get
+        rule = _class_rule(get("class"))
+        if rule == 1 or get("id") in _CHROME_IDS:
             chrome.append(el)
         elif (
-            el.get("hidden") is not None
-            or classes & _HIDING_CLASSES
-            or el.get("itemprop") in _MACHINE_PROPS
-            or _HIDDEN_STYLE.search(el.get("style") or "")
+            rule == 2
+            or get("hidden") is not None
+            or get("itemprop") in _MACHINE_PROPS
+            or _hidden_style(get("style"))
         ):
             hidden.append(el)
     for xp in hints.prune_xpaths:
@@ -270,36 +309,44 @@ def prune(tree: HtmlElement, hints: Hints) -> HtmlElement:
 
 
 def _block_parts(root: HtmlElement) -> list[str | None]:
-    """Text nodes of ``root`` in order, with None at every block element's edges."""
+    """Text nodes of ``root`` in order, with None at every block element's edges
+    (one walk driven by lxml rather than a Python call per element)."""
     parts: list[str | None] = []
-
-    def walk(el: HtmlElement) -> None:
-        if not isinstance(el.tag, str):
-            return
-        block = el.tag in _BLOCK_TAGS
-        if block:
-            parts.append(None)
-        if el.text:
-            parts.append(el.text)
-        for child in el:
-            walk(child)
-            if child.tail:
-                parts.append(child.tail)
-        if block:
-            parts.append(None)
-
-    walk(root)
+    append = parts.append
+    for event, el in etree.iterwalk(root, events=("start", "end")):
+        tag = el.tag
+        if event == "start":
+            if isinstance(tag, str):
+                if tag in _BLOCK_TAGS:
+                    append(None)
+                if el.text:
+                    append(el.text)
+        else:
+            # Comments and processing instructions count by their tails only.
+            if isinstance(tag, str) and tag in _BLOCK_TAGS:
+                append(None)
+            if el is not root and el.tail:
+                append(el.tail)
     return parts
+
+
+# Stands for a block edge while the source's own line breaks become spaces: a
+# control character pages do not hold (counted, and the slow way taken if one does).
+_EDGE = "\x1e"
 
 
 def _lines(parts: list[str | None], source_newlines: bool) -> list[str]:
     if source_newlines:
-        joined = "".join("\n" if p is None else p for p in parts)
+        joined = "".join(["\n" if p is None else p for p in parts])
     else:
-        joined = "".join(
-            "\n" if p is None else p.replace("\n", " ").replace("\r", " ") for p in parts
-        )
-    return [ln.strip() for ln in joined.split("\n") if ln.strip()]
+        joined = "".join([_EDGE if p is None else p for p in parts])
+        if joined.count(_EDGE) == parts.count(None):
+            joined = joined.replace("\n", " ").replace("\r", " ").replace(_EDGE, "\n")
+        else:
+            joined = "".join(
+                "\n" if p is None else p.replace("\n", " ").replace("\r", " ") for p in parts
+            )
+    return [line for line in map(str.strip, joined.split("\n")) if line]
 
 
 def block_text(root: HtmlElement, *, source_newlines: bool = True) -> list[str]:
@@ -523,33 +570,37 @@ def anchor_map(tree: HtmlElement) -> dict[str, str]:
 
 # A teaser line and a marker hold a colon (clean.py's teaser pattern): only the
 # elements around a text node with one are candidates. Finding those text nodes is
-# one linear pass in C; testing every block's whole text (an XPath predicate on
+# one walk over the tree; testing every block's whole text (an XPath predicate on
 # each, or text_content() in Python) costs a pass over each block's subtree.
-_COLON_TEXTS = etree.XPath("//text()[contains(., ':') or contains(., '\uff1a')]")
 _SHORT_TAGS = ("p", "div", "span", "strong", "b", "h2", "h3", "h4")
 # XPath's normalize-space: only these four count as whitespace.
 _XML_SPACE = re.compile("[ \t\r\n]+")
 
 
-# The text nodes' owners (the element whose text or child's tail each is), in
-# document order, per document: teaser_titles and inline_teasers read the same
-# page. Entries go with their tree.
+# The owners of the text nodes with a colon (the element whose text or child's
+# tail each is), per document: teaser_titles and inline_teasers read the same
+# page, which is not changed between them. Entries go with their tree.
 _OWNERS: weakref.WeakKeyDictionary[HtmlElement, list[HtmlElement]] = weakref.WeakKeyDictionary()
 
 
 def _colon_owners(tree: HtmlElement) -> list[HtmlElement]:
     """The elements of ``tree``'s document holding a text node with a colon (their
-    own text, or a child's tail), in document order; read once per document."""
+    own text, or a child's tail); read once per document. One walk in Python:
+    lxml's XPath tests every text node more slowly."""
     root = tree.getroottree().getroot()
     found = _OWNERS.get(root)
     if found is None:
         found = []
-        for node in _COLON_TEXTS(root):
-            el = node.getparent()
-            if el is not None and node.is_tail:
-                el = el.getparent()
-            if el is not None:
-                found.append(el)
+        for el in root.iter():
+            if isinstance(el.tag, str):
+                text = el.text
+                if text and (":" in text or "\uff1a" in text):
+                    found.append(el)
+            tail = el.tail
+            if tail and (":" in tail or "\uff1a" in tail) and el is not root:
+                parent = el.getparent()
+                if parent is not None:
+                    found.append(parent)
         _OWNERS[root] = found
     return found
 

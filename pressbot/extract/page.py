@@ -77,8 +77,10 @@ _NO_HINTS = Hints()
 _H1 = etree.XPath("//h1")
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—»:]\s+")
 _LOGO = re.compile(r"logo|brand|site-?(name|title)|masthead|navbar", re.IGNORECASE)
-# Elements whose whole text is $text (a subheading or paragraph).
-_SAYING = etree.XPath("//*[self::h2 or self::h3 or self::h4 or self::p][normalize-space() = $text]")
+# Elements whose whole text (spaces normalised as XPath's normalize-space() does:
+# only these four are spaces) may be a dek: a subheading or paragraph.
+_SAYING_TAGS = ("h2", "h3", "h4", "p")
+_XML_SPACE = re.compile("[ \t\r\n]+")
 _DEK_CLASS = re.compile(
     r"(^|[\s_-])(dek|deck|standfirst|sub-?head(line)?|sub-?title|subline|article-summary)"
     r"([\s_-]|$)",
@@ -403,7 +405,12 @@ class Page:
         if len(description.split()) < H1_MIN_WORDS:
             return None
         found = False
-        for el in _SAYING(self.html, text=description):
+        saying = (
+            el
+            for el in self.html.iter(_SAYING_TAGS)
+            if _XML_SPACE.sub(" ", el.text_content()).strip(" ") == description
+        )
+        for el in saying:
             parent = el.getparent()
             beside_h1 = parent is not None and any(c.tag == "h1" for c in parent)
             if (el.tag != "p" and beside_h1) or _DEK_CLASS.search(el.get("class") or ""):
