@@ -77,6 +77,16 @@ _FORMS_TABLE: Final[dict[int, str | None]] = {
 }
 _PRESENTATION_FORM: Final = re.compile(PRESENTATION_FORMS + "+")
 
+
+def _any_of(table: dict[int, str | None]) -> re.Pattern[str]:
+    """A pattern finding any character ``table`` changes: searching for one is a
+    fraction of what str.translate costs, and most texts hold none."""
+    return re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(table)) + "]")
+
+
+_DISPLAY_CHARS: Final = _any_of(_DISPLAY_TABLE)
+_FORMS_CHARS: Final = _any_of(_FORMS_TABLE)
+
 _SPACE_BEFORE_MARK: Final = re.compile(f" +(?=[{URDU_MARKS}])")
 # One space after an Urdu mark glued to a letter ("گیا۔فورم"), or to a number
 # that does not continue a number ("مطابق،2024"); "3۔5" stays as written.
@@ -87,6 +97,7 @@ _MULTI_SPACE: Final = re.compile(" {2,}")
 _SPACE_AT_LINE_EDGE: Final = re.compile(" *\n *")
 _MANY_NEWLINES: Final = re.compile("\n{3,}")
 _ZWNJ_RUN: Final = re.compile(f"{ZWNJ}+")
+_HAS_MARK: Final = re.compile(f"[{URDU_MARKS}]")
 
 
 def _nfkc(m: re.Match[str]) -> str:
@@ -123,16 +134,31 @@ def _glued_mark(m: re.Match[str]) -> str:
     return (m.group(1) or m.group(2)) + " "
 
 
+def _tidy_spaces(text: str) -> str:
+    """Urdu punctuation spacing, single spaces, at most one blank line (see
+    :func:`_tidy`, which runs this after deciding each ZWNJ)."""
+    if _HAS_MARK.search(text) is not None:
+        text = _SPACE_BEFORE_MARK.sub("", text)
+        text = _GLUED_AFTER_MARK.sub(_glued_mark, text)
+    if "  " in text:
+        text = _MULTI_SPACE.sub(" ", text)
+    if " \n" in text or "\n " in text:
+        text = _SPACE_AT_LINE_EDGE.sub("\n", text)
+    if "\n\n\n" in text:
+        text = _MANY_NEWLINES.sub("\n\n", text)
+    return text.strip(" \n")
+
+
 def _tidy(text: str) -> str:
     """Whitespace of ``text`` after the character tables ran: one ZWNJ where it
-    joins letters, Urdu punctuation spacing, single spaces, at most one blank line."""
-    text = _ZWNJ_RUN.sub(_zwnj_in_context, text)
-    text = _SPACE_BEFORE_MARK.sub("", text)
-    text = _GLUED_AFTER_MARK.sub(_glued_mark, text)
-    text = _MULTI_SPACE.sub(" ", text)
-    text = _SPACE_AT_LINE_EDGE.sub("\n", text)
-    text = _MANY_NEWLINES.sub("\n\n", text)
-    return text.strip(" \n")
+    joins letters, Urdu punctuation spacing, single spaces, at most one blank line.
+
+    Each pattern runs only on text holding the character it needs (a substring
+    test is a fraction of a regular expression's pass): an English body has no
+    Urdu mark, most have no ZWNJ and no run of spaces."""
+    if ZWNJ in text:
+        text = _ZWNJ_RUN.sub(_zwnj_in_context, text)
+    return _tidy_spaces(text)
 
 
 def normalize_display(text: str) -> str:
@@ -148,7 +174,10 @@ def normalize_display(text: str) -> str:
     """
     if text in _DISPLAYED:
         return text
-    out = _tidy(text.replace("\r\n", "\n").translate(_DISPLAY_TABLE))
+    out = text.replace("\r\n", "\n")
+    if _DISPLAY_CHARS.search(out) is not None:
+        out = out.translate(_DISPLAY_TABLE)
+    out = _tidy(out)
     if len(_DISPLAYED) >= _DISPLAYED_MAX:
         _DISPLAYED.clear()
     _DISPLAYED.add(out)
@@ -167,9 +196,11 @@ def _fold_letters(text: str) -> str:
     """Letter forms folded, whitespace not yet tidied (see :func:`_fold_forms`)."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n"))
     text = _PRESENTATION_FORM.sub(_nfkc, text)
-    text = text.translate(_FORMS_TABLE)
+    if _FORMS_CHARS.search(text) is not None:
+        text = text.translate(_FORMS_TABLE)
     # ZWNJ is decided on the folded letters, as it always was (keys must not move).
-    text = _ZWNJ_RUN.sub(_zwnj_in_context, text)
+    if ZWNJ in text:
+        text = _ZWNJ_RUN.sub(_zwnj_in_context, text)
     # ی + hamza above is how ئ looks; NFC only composes it from Arabic yeh.
     return unicodedata.normalize("NFC", text.replace("\u06cc\u0654", "\u0626"))
 
@@ -180,13 +211,7 @@ def _fold_forms(text: str) -> str:
     Arabic letter forms become Urdu (ي ى -> ی, ك -> ک, ه -> ہ, ة -> ۃ),
     presentation forms become letters, tatweel goes, ی + hamza above composes to ئ.
     """
-    text = _fold_letters(text)
-    text = _SPACE_BEFORE_MARK.sub("", text)
-    text = _GLUED_AFTER_MARK.sub(_glued_mark, text)
-    text = _MULTI_SPACE.sub(" ", text)
-    text = _SPACE_AT_LINE_EDGE.sub("\n", text)
-    text = _MANY_NEWLINES.sub("\n\n", text)
-    return text.strip(" \n")
+    return _tidy_spaces(_fold_letters(text))
 
 
 class _KeyTable(dict[int, str | None]):
