@@ -105,3 +105,51 @@ def test_function_words_count_once_per_occurrence() -> None:
     # "است" is Persian, "هذا" Arabic, "ہے" Urdu (a word, and two Urdu-only letters).
     score = evidence("است است هذا ہے")
     assert score == {"fa": 6.0, "ar": 3.0, "ur": 5.0}
+
+
+# What the walks in Python replaced: the XPath each one stood for, run on every
+# fixture page (and a page with the edge cases) must select the same elements.
+_OLD_TAGS = etree.XPath(
+    "//*[self::article or contains(@class,'tags') or contains(@class,'tag-links')]"
+    "//a[contains(concat(' ', normalize-space(@rel), ' '), ' tag ') or contains(@href, '/tag/')]"
+    "[not(ancestor::aside or ancestor::*[contains(@class,'widget') or contains(@class,'sidebar')])]"
+)
+_OLD_CLASSED = etree.XPath(
+    "//*[self::td or self::div or self::p or self::span or self::h2 or self::h3 or self::h4]"
+    "[contains(translate(@class,'TITLEHADN','titlehadn'),'title')"
+    " or contains(translate(@class,'TITLEHADN','titlehadn'),'headline')]"
+)
+_OLD_SCRIPTS = etree.XPath(
+    "//script[not(@type) or (@type!='application/ld+json' and @type!='text/template')]"
+    "[contains(., 'datePublished') or contains(., 'dateModified')]"
+)
+_OLD_ITEMPROP = etree.XPath("//*[@itemprop='datePublished' or @itemprop='dateModified']")
+_EDGES = """<html><head><script>{"datePublished": "2024-01-02"}</script>
+<script type="application/ld+json">{"datePublished": "2024-01-02"}</script></head><body>
+<article><a rel=" TAG tag\tnofollow " href="/x">t1</a><aside><a rel="tag">no</a></aside>
+<div class="my-widget"><a href="/tag/y">no</a></div></article>
+<div class="post-tags"><a href="/tag/z">t2</a><a rel="tagged">no</a></div>
+<a rel="tag">outside</a><span class="UrduTITLE">h</span><td class="HeadLine">h2</td>
+<p class="sub-Title">x</p><meta itemprop="dateModified" content="2024"/></body></html>"""
+
+
+def _fixture_trees() -> list[HtmlElement]:
+    from tests.golden import cases
+
+    return [parse_html(_EDGES)] + [
+        parse_html(c.page.read_bytes()) for c in cases() if not c.is_text
+    ]
+
+
+def test_walks_select_what_the_xpaths_selected() -> None:
+    from pressbot.extract.markup_dates import _classed_headlines, _itemprops, _scripts
+    from pressbot.extract.structured import _tag_links
+
+    for tree in _fixture_trees():
+        assert _tag_links(tree) == _OLD_TAGS(tree)
+        assert _classed_headlines(tree) == _OLD_CLASSED(tree)
+        assert list(_scripts(tree)) == _OLD_SCRIPTS(tree)
+        assert _itemprops(tree) == _OLD_ITEMPROP(tree)
+        assert _short_blocks(tree, 60) == _SHORT_BLOCKS_XPATH(tree, most=60)
+    edges = parse_html(_EDGES)
+    assert [a.text for a in _tag_links(edges)] == ["t1", "t2"]

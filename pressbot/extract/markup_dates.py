@@ -84,14 +84,34 @@ _META_UPDATED: Final = (
     "modified_time", "last-updated", "date_modified", "dateModified".lower(),
 )  # fmt: skip
 
-_SCRIPTS: Final = etree.XPath(
-    "//script[not(@type) or (@type!='application/ld+json' and @type!='text/template')]"
-    "[contains(., 'datePublished') or contains(., 'dateModified')]"
-)
-_ITEMPROP: Final = etree.XPath("//*[@itemprop='datePublished' or @itemprop='dateModified']")
-_TIMES: Final = etree.XPath("//time")
-_ABBRS: Final = etree.XPath("//abbr[@title]")
-_METAS: Final = etree.XPath("//meta[@content]")
+# The elements are found by walking the document (lxml picks tags in C) and testing
+# attributes in Python: XPath predicates tested on every element cost more.
+_DATE_PROPS: Final = ("datePublished", "dateModified")
+_NOT_DATA_SCRIPTS: Final = ("application/ld+json", "text/template")
+
+
+def _document(tree: HtmlElement) -> HtmlElement:
+    """The root of ``tree``'s document: what an XPath "//" searches."""
+    return tree.getroottree().getroot()
+
+
+def _scripts(tree: HtmlElement) -> Iterator[HtmlElement]:
+    """Scripts of no JSON-LD or template type that name a publication date."""
+    for script in _document(tree).iter("script"):
+        if script.get("type") not in _NOT_DATA_SCRIPTS:
+            text = script.text_content()
+            if "datePublished" in text or "dateModified" in text:
+                yield script
+
+
+def _itemprops(tree: HtmlElement) -> list[HtmlElement]:
+    return [el for el in _document(tree).iter(etree.Element) if el.get("itemprop") in _DATE_PROPS]
+
+
+def _with(tree: HtmlElement, tag: str, attribute: str) -> list[HtmlElement]:
+    return [el for el in _document(tree).iter(tag) if el.get(attribute) is not None]
+
+
 _HTML_LANG: Final = etree.XPath("/html/@lang|/html/@xml:lang")
 _JSON_DATE: Final = re.compile(r'"(datePublished|dateModified)"\s*:\s*"([^"]{6,40})"')
 
@@ -167,7 +187,7 @@ def _untyped_jsonld(tree: HtmlElement) -> Iterator[tuple[str, str]]:
     carries the same keys: parsed if it is JSON, else the keys are read from the
     text (a script that assigns an object to a variable). A blob naming several
     different dates (the article's and its related stories') says nothing."""
-    for script in _SCRIPTS(tree):
+    for script in _scripts(tree):
         text = (script.text or "").strip()
         if not text:
             continue
@@ -192,7 +212,7 @@ def markup_dates(tree: HtmlElement, *, tz: str, language: str | None = None) -> 
         if value is not None:
             found.append(MarkupDate(role, value, how, raw.strip()))
 
-    for el in _ITEMPROP(tree):
+    for el in _itemprops(tree):
         if is_furniture(el):
             continue
         role = "published" if el.get("itemprop") == "datePublished" else "updated"
@@ -200,7 +220,7 @@ def markup_dates(tree: HtmlElement, *, tz: str, language: str | None = None) -> 
         add(role, raw, "microdata-meta" if el.tag == "meta" else "microdata")
     for key, raw in _untyped_jsonld(tree):
         add("published" if key == "datePublished" else "updated", raw, "jsonld")
-    for el in _TIMES(tree):
+    for el in _document(tree).iter("time"):
         if is_furniture(el):
             continue
         words = f"{_words(el)} {_words(el.getparent()) if el.getparent() is not None else ''}"
@@ -211,7 +231,7 @@ def markup_dates(tree: HtmlElement, *, tz: str, language: str | None = None) -> 
             add("published", raw, "time")
         elif any(a.tag == "article" for a in el.iterancestors() if isinstance(a.tag, str)):
             add("published", raw, "time")  # an unmarked <time> inside the article
-    for el in _ABBRS(tree):
+    for el in _with(tree, "abbr", "title"):
         if is_furniture(el):
             continue
         if _UPDATED_CLASS.search(_words(el)):
@@ -219,7 +239,7 @@ def markup_dates(tree: HtmlElement, *, tz: str, language: str | None = None) -> 
         elif _PUBLISHED_CLASS.search(_words(el)):
             add("published", el.get("title"), "abbr")
     metas: dict[str, str] = {}
-    for el in _METAS(tree):
+    for el in _with(tree, "meta", "content"):
         key = (el.get("name") or el.get("property") or "").strip().lower()
         if key and key not in metas:
             metas[key] = el.get("content", "")
@@ -243,13 +263,24 @@ _STAMP_WINDOW: Final = 6
 _BLOCKS: Final = frozenset(
     {"p", "div", "span", "td", "li", "small", "time", "font", "h2", "h3", "h4", "h5", "h6", "em"}
 )
-_HEADLINES: Final = etree.XPath("//h1|//h2|//h3")
-# Legacy and table pages mark the headline by class only ("urdutitle", "pr-title").
-_CLASSED_HEADLINES: Final = etree.XPath(
-    "//*[self::td or self::div or self::p or self::span or self::h2 or self::h3 or self::h4]"
-    "[contains(translate(@class,'TITLEHADN','titlehadn'),'title')"
-    " or contains(translate(@class,'TITLEHADN','titlehadn'),'headline')]"
-)
+_HEADLINE_TAGS: Final = ("h1", "h2", "h3")
+# Legacy and table pages mark the headline by class only ("urdutitle", "pr-title"):
+# "title" or "headline" in the class, those letters in either case.
+_CLASSED_TAGS: Final = ("td", "div", "p", "span", "h2", "h3", "h4")
+_TITLE_LETTERS: Final = str.maketrans("TITLEHADN", "titlehadn")
+
+
+def _classed_headlines(tree: HtmlElement) -> list[HtmlElement]:
+    out = []
+    for el in _document(tree).iter(_CLASSED_TAGS):
+        classes = el.get("class")
+        if classes is not None:
+            classes = classes.translate(_TITLE_LETTERS)
+            if "title" in classes or "headline" in classes:
+                out.append(el)
+    return out
+
+
 _WORD: Final = re.compile(r"[^\W\d_]+")
 # A headline is a sentence: a logo or a section name is shorter.
 _HEADLINE_MIN_WORDS: Final = 4
@@ -268,13 +299,13 @@ def _headline(tree: HtmlElement, title: str | None) -> HtmlElement | None:
         return bool(text) and (text == key or (len(text) > 15 and text in key)) and usable(h)
 
     if key:
-        for h in _HEADLINES(tree):
+        for h in _document(tree).iter(_HEADLINE_TAGS):
             if matches(h):
                 return h
     h1s = [h for h in tree.iter("h1") if usable(h)]
     if len(h1s) == 1:
         return h1s[0]
-    classed = _CLASSED_HEADLINES(tree)  # slower: only when the headings did not tell
+    classed = _classed_headlines(tree)  # slower: only when the headings did not tell
     if key:
         for h in classed:
             if matches(h):
@@ -359,7 +390,6 @@ def stamp_dates(
 # The container of a story holds its paragraphs: the closest ancestor of the
 # headline with at least this many characters of paragraph text.
 _CONTAINER_MIN_CHARS: Final = 200
-_ARTICLES: Final = etree.XPath("//article")
 
 
 @lru_cache(maxsize=4096)
@@ -380,7 +410,7 @@ def _container(head: HtmlElement) -> HtmlElement | None:
 
 
 def _only_article(tree: HtmlElement) -> HtmlElement | None:
-    found = _ARTICLES(tree)
+    found = list(_document(tree).iter("article"))
     return found[0] if len(found) == 1 else None
 
 
