@@ -6,8 +6,10 @@ import copy
 import re
 import unicodedata
 import weakref
+from bisect import bisect_right
 from collections.abc import Callable
 from functools import lru_cache
+from itertools import accumulate
 
 import trafilatura
 from lxml import etree
@@ -166,29 +168,39 @@ _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _BOX_MAX_SHARE = 0.5
 
 
-@lru_cache(maxsize=8192)
-def _names_box(value: str) -> bool:
-    """Whether a class or id value holds a box token (:data:`_BOX_TOKEN`). Cached:
-    themes repeat their values on every page."""
-    # Only on ASCII: re.IGNORECASE also matches the Kelvin sign to "k", which
-    # lower() would not find.
-    if value.isascii():
-        low = value.lower()
-        if not any(w in low for w in _BOX_WORDS):
-            return False
-    return _BOX_IN_VALUES.search(value) is not None
+def _box_values(values: list[str]) -> set[str]:
+    """Those of ``values`` (class or id values) that hold a box token.
+
+    The ASCII values are joined, lower-cased, and searched for each word of
+    :data:`_BOX_WORDS` (a substring search is far cheaper than the pattern);
+    only a value where one occurs is tried with the pattern. (Not on other
+    values: re.IGNORECASE also matches the Kelvin sign to "k", which lower()
+    would not find.)"""
+    distinct = set(values)
+    ascii_values = sorted(v for v in distinct if v.isascii())
+    tried = {v for v in distinct if not v.isascii()}
+    joined = "\n".join(ascii_values).lower()
+    ends = list(accumulate(len(v) + 1 for v in ascii_values))
+    for word in _BOX_WORDS:
+        at = joined.find(word)
+        while at != -1:
+            i = bisect_right(ends, at)
+            tried.add(ascii_values[i])
+            at = joined.find(word, ends[i])  # the next value
+    return {v for v in tried if _BOX_IN_VALUES.search(v) is not None}
 
 
 def _boxes(root: HtmlElement) -> list[HtmlElement]:
     """Elements whose class or id names a box (:data:`_BOX_TOKEN`), each value
-    tested once (:func:`_names_box`); the elements are looked up only when some
+    tested once (:func:`_box_values`); the elements are looked up only when some
     value names one. (Their order does not matter to the caller.)"""
     out: list[HtmlElement] = []
     for values, attribute in ((_CLASS_VALUES, _CLASSES), (_ID_VALUES, _IDS)):
-        if not any(_names_box(v) for v in set(values(root))):
+        boxed = _box_values(values(root))
+        if not boxed:
             continue
         for value in attribute(root):
-            if _names_box(value):
+            if value in boxed:
                 el = value.getparent()
                 if isinstance(el, HtmlElement) and el not in out:
                     out.append(el)
