@@ -589,16 +589,18 @@ _SHORT_TAGS = ("p", "div", "span", "strong", "b", "h2", "h3", "h4")
 _XML_SPACE = re.compile("[ \t\r\n]+")
 
 
-# The owners of the text nodes with a colon (the element whose text or child's
+# The text nodes with a colon and their owners (the element whose text or child's
 # tail each is), per document: teaser_titles and inline_teasers read the same
 # page, which is not changed between them. Entries go with their tree.
-_OWNERS: weakref.WeakKeyDictionary[HtmlElement, list[HtmlElement]] = weakref.WeakKeyDictionary()
+_OWNERS: weakref.WeakKeyDictionary[HtmlElement, list[tuple[HtmlElement, str]]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
-def _colon_owners(tree: HtmlElement) -> list[HtmlElement]:
-    """The elements of ``tree``'s document holding a text node with a colon (their
-    own text, or a child's tail); read once per document. One walk in Python:
-    lxml's XPath tests every text node more slowly."""
+def _colon_owners(tree: HtmlElement) -> list[tuple[HtmlElement, str]]:
+    """(owner, text) of each text node of ``tree``'s document holding a colon: the
+    element whose own text it is, or whose child's tail; read once per document.
+    One walk in Python: lxml's XPath tests every text node more slowly."""
     root = tree.getroottree().getroot()
     found = _OWNERS.get(root)
     if found is None:
@@ -607,12 +609,12 @@ def _colon_owners(tree: HtmlElement) -> list[HtmlElement]:
             if isinstance(el.tag, str):
                 text = el.text
                 if text and (":" in text or "\uff1a" in text):
-                    found.append(el)
+                    found.append((el, text))
             tail = el.tail
             if tail and (":" in tail or "\uff1a" in tail) and el is not root:
                 parent = el.getparent()
                 if parent is not None:
-                    found.append(parent)
+                    found.append((parent, tail))
         _OWNERS[root] = found
     return found
 
@@ -620,11 +622,18 @@ def _colon_owners(tree: HtmlElement) -> list[HtmlElement]:
 def _colon_holders(tree: HtmlElement) -> set[HtmlElement]:
     """Elements of ``tree``'s document whose text (text_content) holds a colon."""
     out: set[HtmlElement] = set()
-    for el in _colon_owners(tree):
+    for owner, _ in _colon_owners(tree):
+        el: HtmlElement | None = owner
         while el is not None and el not in out:
             out.add(el)
             el = el.getparent()
     return out
+
+
+def _printed(text: str) -> int:
+    """Characters of ``text`` that XPath's normalize-space() never removes: at most
+    the normalised length of any text holding ``text``."""
+    return len(text) - sum(text.count(c) for c in " \t\r\n")
 
 
 def _short_blocks(tree: HtmlElement, most: int) -> list[HtmlElement]:
@@ -633,10 +642,13 @@ def _short_blocks(tree: HtmlElement, most: int) -> list[HtmlElement]:
     does (non-breaking spaces stay), is not empty and at most ``most`` long.
 
     Each text node with a colon is followed up through its ancestors until a block
-    is longer than ``most``: every element above it holds its text, so is longer."""
+    is longer than ``most``: every element above it holds its text, so is longer.
+    A text node longer than that by itself (a script's) is not followed at all."""
     found: set[HtmlElement] = set()
     looked: set[HtmlElement] = set()
-    for owner in _colon_owners(tree):
+    for owner, own in _colon_owners(tree):
+        if _printed(own) > most:
+            continue
         el: HtmlElement | None = owner
         while el is not None and el not in looked:
             looked.add(el)

@@ -104,8 +104,12 @@ def _scripts(tree: HtmlElement) -> Iterator[HtmlElement]:
                 yield script
 
 
+# Attribute values are read in C: the elements behind the few that matter follow.
+_ITEMPROP_VALUES: Final = etree.XPath("//@itemprop")
+
+
 def _itemprops(tree: HtmlElement) -> list[HtmlElement]:
-    return [el for el in _document(tree).iter(etree.Element) if el.get("itemprop") in _DATE_PROPS]
+    return [v.getparent() for v in _ITEMPROP_VALUES(tree) if v in _DATE_PROPS]
 
 
 def _with(tree: HtmlElement, tag: str, attribute: str) -> list[HtmlElement]:
@@ -372,9 +376,7 @@ def stamp_dates(
     scope = _container(head) if head is not None else _only_article(tree)
     if scope is None:
         return found
-    for el in scope.iter("*"):
-        if not isinstance(el.tag, str) or el.tag not in _BLOCKS:
-            continue
+    for el in scope.iter(*_BLOCKS):  # the tags picked by lxml, in document order
         if not _stamp_words(_words(el)):
             continue
         if is_furniture(el):
@@ -414,15 +416,20 @@ def _only_article(tree: HtmlElement) -> HtmlElement | None:
     return found[0] if len(found) == 1 else None
 
 
+def _following(node: HtmlElement) -> Iterator[HtmlElement]:
+    """The elements after ``node`` in document order, outside it (XPath's
+    following axis): its later siblings' subtrees, then its parent's, and so on up."""
+    here: HtmlElement | None = node
+    while here is not None:
+        for sibling in here.itersiblings():
+            yield from sibling.iter("*")
+        here = here.getparent()
+
+
 def _after(head: HtmlElement) -> Iterator[HtmlElement]:
     """Leaf-most blocks after ``head`` in document order (not inside it)."""
-    inside = set(head.iter())
-    started = False
-    for el in head.getroottree().iter("*"):
-        if el is head:
-            started = True
-            continue
-        if not started or el in inside or not isinstance(el.tag, str):
+    for el in _following(head):
+        if not isinstance(el.tag, str):
             continue
         if el.tag not in _BLOCKS and el.tag not in ("tr", "abbr"):
             continue
