@@ -142,6 +142,7 @@ def _fixture_trees() -> list[HtmlElement]:
 
 
 def test_walks_select_what_the_xpaths_selected() -> None:
+    from pressbot.extract.evidence import _tree_title
     from pressbot.extract.markup_dates import _classed_headlines, _itemprops, _scripts
     from pressbot.extract.structured import _tag_links
 
@@ -151,5 +152,12 @@ def test_walks_select_what_the_xpaths_selected() -> None:
         assert list(_scripts(tree)) == _OLD_SCRIPTS(tree)
         assert _itemprops(tree) == _OLD_ITEMPROP(tree)
         assert _short_blocks(tree, 60) == _SHORT_BLOCKS_XPATH(tree, most=60)
+        og = etree.XPath("//meta[@property='og:title']/@content")(tree)
+        title = etree.XPath("//title/text()")(tree)
+        expected = str(og[0]).strip() if og and str(og[0]).strip() else None
+        if expected is None and title:
+            parts = [p.strip() for p in re.split(r"\s+[|\-–—»:]\s+", str(title[0])) if p.strip()]
+            expected = max(parts, key=len) if parts else None
+        assert _tree_title(tree) == expected
     edges = parse_html(_EDGES)
     assert [a.text for a in _tag_links(edges)] == ["t1", "t2"]

@@ -74,7 +74,6 @@ __all__ = ["FIELD_FAILED", "MainText", "Page", "TextPage", "failed_fields", "joi
 FIELD_FAILED = "failed: "
 
 _NO_HINTS = Hints()
-_H1 = etree.XPath("//h1")
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—»:]\s+")
 _LOGO = re.compile(r"logo|brand|site-?(name|title)|masthead|navbar", re.IGNORECASE)
 # Elements whose whole text (spaces normalised as XPath's normalize-space() does:
@@ -363,13 +362,17 @@ class Page:
         """
         tree, struct = self.html, self.structured
         sites = (struct.site_name or "", self.source.name if self.source else "")
-        h1 = _text_of(tree, self.hints.title_xpath or _H1)
+        # The <h1>s picked by tag (an XPath "//h1" walks every text node as well).
+        h1s = list(tree.iter("h1"))
+        if self.hints.title_xpath is not None:
+            h1 = _text_of(tree, self.hints.title_xpath)
+        else:
+            h1 = (" ".join(h1s[0].text_content().split()) or None) if h1s else None
         page_title = tree.findtext(".//title")
         seen = h1 or page_title
         head = {line_key(x) for x in self.main.lines[:HEAD_LINES] + self.main.above}
         title = _without_site_name(struct.title, sites) if struct.is_article else None
         if not title:
-            h1s = _H1(tree)
             sole_h1 = (
                 len(h1s) == 1
                 and h1 is not None
