@@ -129,7 +129,8 @@ _EDGES = """<html><head><script>{"datePublished": "2024-01-02"}</script>
 <article><a rel=" TAG tag\tnofollow " href="/x">t1</a><aside><a rel="tag">no</a></aside>
 <div class="my-widget"><a href="/tag/y">no</a></div></article>
 <div class="post-tags"><a href="/tag/z">t2</a><a rel="tagged">no</a></div>
-<a rel="tag">outside</a><span class="UrduTITLE">h</span><td class="HeadLine">h2</td>
+<a rel="tag">outside</a><link rel="CanoNical" href="/c"/>
+<span class="UrduTITLE">h</span><td class="HeadLine">h2</td>
 <p class="sub-Title">x</p><meta itemprop="dateModified" content="2024"/></body></html>"""
 
 
@@ -144,7 +145,7 @@ def _fixture_trees() -> list[HtmlElement]:
 def test_walks_select_what_the_xpaths_selected() -> None:
     from pressbot.extract.evidence import _tree_title
     from pressbot.extract.markup_dates import _classed_headlines, _itemprops, _scripts
-    from pressbot.extract.structured import _tag_links
+    from pressbot.extract.structured import _canonical, _jsonld_texts, _tag_links
 
     for tree in _fixture_trees():
         assert _tag_links(tree) == _OLD_TAGS(tree)
@@ -159,5 +160,11 @@ def test_walks_select_what_the_xpaths_selected() -> None:
             parts = [p.strip() for p in re.split(r"\s+[|\-–—»:]\s+", str(title[0])) if p.strip()]
             expected = max(parts, key=len) if parts else None
         assert _tree_title(tree) == expected
+        canonical = etree.XPath(
+            "//link[translate(@rel,'CANONICAL','canonical')='canonical']/@href"
+        )(tree)
+        assert _canonical(tree) == (str(canonical[0]) if canonical else None)
+        jsonld = etree.XPath("//script[@type='application/ld+json']/text()")(tree)
+        assert _jsonld_texts(tree) == jsonld
     edges = parse_html(_EDGES)
     assert [a.text for a in _tag_links(edges)] == ["t1", "t2"]

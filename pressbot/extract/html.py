@@ -292,18 +292,18 @@ def prune(tree: HtmlElement, hints: Hints) -> HtmlElement:
     ]
     hidden: list[HtmlElement] = []
     for el in tree.iter(etree.Element):
-        attrs = el.attrib
-        if not attrs:
+        names = el.keys()  # one call; an attribute that is absent is not asked for
+        if not names:
             continue
-        get = attrs.get
-        rule = _class_rule(get("class"))
-        if rule == 1 or get("id") in _CHROME_IDS:
+        get = el.get
+        rule = _class_rule(get("class")) if "class" in names else 0
+        if rule == 1 or ("id" in names and get("id") in _CHROME_IDS):
             chrome.append(el)
         elif (
             rule == 2
-            or get("hidden") is not None
-            or get("itemprop") in _MACHINE_PROPS
-            or _hidden_style(get("style"))
+            or "hidden" in names
+            or ("itemprop" in names and get("itemprop") in _MACHINE_PROPS)
+            or ("style" in names and _hidden_style(get("style")))
         ):
             hidden.append(el)
     for xp in hints.prune_xpaths:
@@ -388,7 +388,10 @@ def _align_key(line: str) -> str:
     fatha); this key is equal on both sides of those changes."""
     if not line.isascii():
         line = unicodedata.normalize("NFC", line)
-    return _NOT_PRINTED.sub("", line)
+    # Whitespace first, by split (in C); what else the pattern removes is rare, so
+    # a search on what is left usually finds nothing to remove.
+    line = "".join(line.split())
+    return line if _NOT_PRINTED.search(line) is None else _NOT_PRINTED.sub("", line)
 
 
 def as_published(lines: list[str], blocks: list[str]) -> list[str]:
@@ -585,8 +588,7 @@ def anchor_map(tree: HtmlElement) -> dict[str, str]:
 # one walk over the tree; testing every block's whole text (an XPath predicate on
 # each, or text_content() in Python) costs a pass over each block's subtree.
 _SHORT_TAGS = ("p", "div", "span", "strong", "b", "h2", "h3", "h4")
-# XPath's normalize-space: only these four count as whitespace.
-_XML_SPACE = re.compile("[ \t\r\n]+")
+_NORMALISED_LENGTH = etree.XPath("string-length(normalize-space())")
 
 
 # The text nodes with a colon and their owners (the element whose text or child's
@@ -653,10 +655,10 @@ def _short_blocks(tree: HtmlElement, most: int) -> list[HtmlElement]:
         while el is not None and el not in looked:
             looked.add(el)
             if el.tag in _SHORT_TAGS:
-                text = _XML_SPACE.sub(" ", el.text_content()).strip(" ")
-                if len(text) > most:
+                length = _NORMALISED_LENGTH(el)  # in C: no text made in Python
+                if length > most:
                     break
-                if text:
+                if length:
                     found.add(el)
             el = el.getparent()
     if len(found) < 2:
