@@ -8,10 +8,18 @@ import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from lxml import etree
 from lxml.html import HtmlElement
 
 from pressbot.extract.clean import is_marker
-from pressbot.extract.html import _BOX_TOKEN, _boxes, parse_html, teaser_titles
+from pressbot.extract.html import (
+    _BOX_TOKEN,
+    _boxes,
+    _colon_holders,
+    _short_blocks,
+    parse_html,
+    teaser_titles,
+)
 from pressbot.text.language import evidence
 from pressbot.text.letters import ARABIC_LETTER, LETTER
 from pressbot.text.urdu import _VECTOR_MIN, letter_counts
@@ -67,7 +75,96 @@ def test_teaser_markers_are_found_with_their_colon() -> None:
     assert teaser_titles(tree, is_marker) == [("دوسری خبر کی سرخی", "/a")]
 
 
+# The candidates as one XPath found them before teaser_titles followed colons up.
+_SHORT_BLOCKS_XPATH = etree.XPath(
+    "//*[self::p or self::div or self::span or self::strong or self::b or self::h2"
+    " or self::h3 or self::h4][normalize-space()][string-length(normalize-space()) <= $most]"
+    "[contains(., ':') or contains(., '\uff1a')]"
+)
+_PIECES = st.sampled_from(
+    [
+        "<p>", "</p>", "<div>", "</div>", "<span>", "</span>", "<b>", "</b>", "<h2>", "</h2>",
+        "<a href='/x'>", "</a>", "<em>", "</em>", "<li>", "</li>", "<script>var a={b:1}</script>",
+        "<!-- c: d -->", ":", "\uff1a", " ", "\n", "\u00a0", "\t", "پڑھیں", "read more",
+        "x" * 25, "مزید",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=40), st.sampled_from([10, 30, 60]))
+def test_short_blocks_are_what_the_xpath_selected(pieces: list[str], most: int) -> None:
+    tree = parse_html("<html><body><div>" + "".join(pieces) + "</div></body></html>")
+    assert _short_blocks(tree, most) == _SHORT_BLOCKS_XPATH(tree, most=most)
+    holders = {el for el in tree.iter() if isinstance(el, HtmlElement)}
+    colon = {el for el in holders if ":" in el.text_content() or "\uff1a" in el.text_content()}
+    assert _colon_holders(tree) == colon
+
+
 def test_function_words_count_once_per_occurrence() -> None:
     # "است" is Persian, "هذا" Arabic, "ہے" Urdu (a word, and two Urdu-only letters).
     score = evidence("است است هذا ہے")
     assert score == {"fa": 6.0, "ar": 3.0, "ur": 5.0}
+
+
+# What the walks in Python replaced: the XPath each one stood for, run on every
+# fixture page (and a page with the edge cases) must select the same elements.
+_OLD_TAGS = etree.XPath(
+    "//*[self::article or contains(@class,'tags') or contains(@class,'tag-links')]"
+    "//a[contains(concat(' ', normalize-space(@rel), ' '), ' tag ') or contains(@href, '/tag/')]"
+    "[not(ancestor::aside or ancestor::*[contains(@class,'widget') or contains(@class,'sidebar')])]"
+)
+_OLD_CLASSED = etree.XPath(
+    "//*[self::td or self::div or self::p or self::span or self::h2 or self::h3 or self::h4]"
+    "[contains(translate(@class,'TITLEHADN','titlehadn'),'title')"
+    " or contains(translate(@class,'TITLEHADN','titlehadn'),'headline')]"
+)
+_OLD_SCRIPTS = etree.XPath(
+    "//script[not(@type) or (@type!='application/ld+json' and @type!='text/template')]"
+    "[contains(., 'datePublished') or contains(., 'dateModified')]"
+)
+_OLD_ITEMPROP = etree.XPath("//*[@itemprop='datePublished' or @itemprop='dateModified']")
+_EDGES = """<html><head><script>{"datePublished": "2024-01-02"}</script>
+<script type="application/ld+json">{"datePublished": "2024-01-02"}</script></head><body>
+<article><a rel=" TAG tag\tnofollow " href="/x">t1</a><aside><a rel="tag">no</a></aside>
+<div class="my-widget"><a href="/tag/y">no</a></div></article>
+<div class="post-tags"><a href="/tag/z">t2</a><a rel="tagged">no</a></div>
+<a rel="tag">outside</a><link rel="CanoNical" href="/c"/>
+<span class="UrduTITLE">h</span><td class="HeadLine">h2</td>
+<p class="sub-Title">x</p><meta itemprop="dateModified" content="2024"/></body></html>"""
+
+
+def _fixture_trees() -> list[HtmlElement]:
+    from tests.golden import cases
+
+    return [parse_html(_EDGES)] + [
+        parse_html(c.page.read_bytes()) for c in cases() if not c.is_text
+    ]
+
+
+def test_walks_select_what_the_xpaths_selected() -> None:
+    from pressbot.extract.evidence import _tree_title
+    from pressbot.extract.markup_dates import _classed_headlines, _itemprops, _scripts
+    from pressbot.extract.structured import _canonical, _jsonld_texts, _tag_links
+
+    for tree in _fixture_trees():
+        assert _tag_links(tree) == _OLD_TAGS(tree)
+        assert _classed_headlines(tree) == _OLD_CLASSED(tree)
+        assert list(_scripts(tree)) == _OLD_SCRIPTS(tree)
+        assert _itemprops(tree) == _OLD_ITEMPROP(tree)
+        assert _short_blocks(tree, 60) == _SHORT_BLOCKS_XPATH(tree, most=60)
+        og = etree.XPath("//meta[@property='og:title']/@content")(tree)
+        title = etree.XPath("//title/text()")(tree)
+        expected = str(og[0]).strip() if og and str(og[0]).strip() else None
+        if expected is None and title:
+            parts = [p.strip() for p in re.split(r"\s+[|\-–—»:]\s+", str(title[0])) if p.strip()]
+            expected = max(parts, key=len) if parts else None
+        assert _tree_title(tree) == expected
+        canonical = etree.XPath(
+            "//link[translate(@rel,'CANONICAL','canonical')='canonical']/@href"
+        )(tree)
+        assert _canonical(tree) == (str(canonical[0]) if canonical else None)
+        jsonld = etree.XPath("//script[@type='application/ld+json']/text()")(tree)
+        assert _jsonld_texts(tree) == jsonld
+    edges = parse_html(_EDGES)
+    assert [a.text for a in _tag_links(edges)] == ["t1", "t2"]

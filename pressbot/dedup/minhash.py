@@ -109,7 +109,17 @@ def shingles(key: str, k: int = K) -> U64:
     h = np.full(m, _GOLDEN, dtype=np.uint64)
     for j in range(width):
         h = (h ^ th[j : j + m]) * _FNV_PRIME
-    return np.unique(_mix(h))
+    return _sorted_unique(_mix(h))
+
+
+def _sorted_unique(h: U64) -> U64:
+    """np.unique of a 1-d array (sorted, each value once), by a sort and a mask:
+    several times faster than np.unique on arrays of a text's size."""
+    h = np.sort(h)
+    keep = np.empty(h.size, dtype=np.bool_)
+    keep[:1] = True
+    np.not_equal(h[1:], h[:-1], out=keep[1:])
+    return h[keep]
 
 
 def _coefficients(num_perm: int) -> tuple[U64, U64]:
@@ -145,11 +155,18 @@ def signature(sh: U64, num_perm: int = NUM_PERM) -> U32:
     # Fold to 32 bits so that a*x + b fits in uint64 (see _MERSENNE).
     x = ((sh ^ (sh >> np.uint64(32))) & _MASK32).reshape(1, -1)
     for start in range(0, x.shape[1], _CHUNK):
-        v = a * x[:, start : start + _CHUNK] + b
-        v = (v & _MERSENNE) + (v >> np.uint64(61))  # mod 2**61-1 without division
+        part = x[:, start : start + _CHUNK]
+        # The same arithmetic as (a*x + b) mod p, written into two buffers in place
+        # rather than a new array per step.
+        v = np.multiply(a, part)
+        v += b
+        t = v >> np.uint64(61)
+        v &= _MERSENNE
+        v += t  # mod 2**61-1 without division
         # Now v < 2**61 + 8; v - p wraps round to a huge value unless v >= p, so the
         # minimum is the fully reduced value (far faster than np.where).
-        v = np.minimum(v, v - _MERSENNE)
+        np.subtract(v, _MERSENNE, out=t)
+        np.minimum(v, t, out=v)
         np.minimum(sig, v.astype(np.uint32).min(axis=1), out=sig)
     return sig
 

@@ -458,10 +458,10 @@ def clean_lines(lines: list[str], opts: CleanOptions) -> Cleaned:
     lines = _join_label_lines(lines)
     body: list[str] = []
     furniture = list(opts.furniture)
+    head = True  # no paragraph in the body yet
     for line in lines:
         # Above the first paragraph a relative stamp ("2 گھنٹے پہلے") dates the page;
         # inside the text it is about the story.
-        head = not any(len(b) >= BODY_MIN for b in body)
         if _take_label(line, out, opts) or _take_date_line(line, out, opts, relative=head):
             continue
         same = next((f for f in furniture if _same_text(line, f)), None)
@@ -473,6 +473,7 @@ def clean_lines(lines: list[str], opts: CleanOptions) -> Cleaned:
             # title over an Urdu one on bilingual pages is the other known title.
             continue
         body.append(line)
+        head = head and len(line) < BODY_MIN
 
     # The head: short lines before the first paragraph are titles, one Urdu and
     # one English at most; a slot already filled from structured data stays.

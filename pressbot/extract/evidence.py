@@ -433,8 +433,8 @@ _HEADLINE_TEXT: Final = etree.XPath("//h1//text()|//h2//text()")
 _TEXTS: Final = etree.XPath(
     "//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]"
 )
-_TITLE: Final = etree.XPath("//title/text()")
-_OG_TITLE: Final = etree.XPath("//meta[@property='og:title']/@content")
+# Picked by tag in lxml: an XPath "//title" walks every node of the page.
+_TEXT_NODES: Final = etree.XPath("text()")
 _TITLE_SPLIT: Final = re.compile(r"\s+[|\-–—»:]\s+")
 
 
@@ -455,10 +455,17 @@ def _locale(language: str | None, url: str) -> str | None:
 
 def _tree_title(tree: HtmlElement) -> str | None:
     """og:title, else the <title> without the site's name (the longest part)."""
-    og = _OG_TITLE(tree)
-    if og and str(og[0]).strip():
-        return str(og[0]).strip()
-    found = _TITLE(tree)
+    og = next(
+        (
+            content
+            for m in tree.iter("meta")
+            if m.get("property") == "og:title" and (content := m.get("content")) is not None
+        ),
+        None,
+    )
+    if og and og.strip():
+        return og.strip()
+    found = next((t for title in tree.iter("title") if (t := _TEXT_NODES(title))), None)
     if not found:
         return None
     parts = [p.strip() for p in _TITLE_SPLIT.split(str(found[0])) if p.strip()]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import re
 import unicodedata
+import weakref
 from bisect import bisect_right
 from collections.abc import Callable
 from functools import lru_cache
@@ -43,8 +44,8 @@ from pressbot.sources import Hints
 # trafilatura keeps them) and the common share plugins. Classes are matched as whole
 # tokens, so "has-sidebar" on <body> or "share-friendly-article" never takes the
 # article with it; the rest of the page chrome is trafilatura's job.
-_NEVER_TEXT = etree.XPath("//script|//style")
-_CHROME_TAGS = etree.XPath("//noscript|//iframe|//form|//textarea")
+_NEVER_TEXT = ("script", "style")
+_CHROME_TAGS = ("noscript", "iframe", "form", "textarea")
 _CHROME_IDS = frozenset({"respond", "comments", "disqus_thread"})
 _CHROME_CLASSES = frozenset(
     {
@@ -71,9 +72,23 @@ _MACHINE_PROPS = frozenset(
     }
 )  # fmt: skip
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
-# One XPath for every element a rule above may concern; the rules run in Python
-# (an XPath test per class token costs more than the whole pass).
-_MARKED = etree.XPath("//*[@class or @id or @style or @hidden or @itemprop]")
+# The rules run in Python over every element with attributes, in one walk: lxml
+# walks a tree (and picks tags) far faster than it tests XPath predicates on every
+# element, and a class or style value is judged once per value (themes repeat them).
+
+
+@lru_cache(maxsize=8192)
+def _class_rule(value: str | None) -> int:
+    """What a class attribute's tokens say: 1 page chrome, 2 hidden, 0 neither."""
+    classes = set((value or "").split())
+    if classes & _CHROME_CLASSES:
+        return 1
+    return 2 if classes & _HIDING_CLASSES else 0
+
+
+@lru_cache(maxsize=4096)
+def _hidden_style(value: str | None) -> bool:
+    return _HIDDEN_STYLE.search(value or "") is not None
 
 
 _BLOCK_TAGS = frozenset(
@@ -126,8 +141,8 @@ _BOX_TOKEN = (
     r"popular-posts|latest-news-box|recommended|recommendations|outbrain|taboola|"
     r"read-?next|more-?stories|you-?may-?like)([\s_-]|$)"
 )
-# The tokens bounded by lookarounds, for one pass over all values joined by line
-# breaks: a value's start and end bound a token as ^ and $ do.
+# The tokens bounded by lookarounds: a value's start and end bound a token as ^
+# and $ do, and so does a line break (values may be searched joined by them).
 _BOX_IN_VALUES = re.compile(
     r"(?:^|(?<=[\s_-]))"
     + _BOX_TOKEN[_BOX_TOKEN.index(")(") + 1 : _BOX_TOKEN.rindex(")(") + 1]
@@ -135,29 +150,60 @@ _BOX_IN_VALUES = re.compile(
     re.IGNORECASE,
 )
 # Separately: a union, or a test of every attribute's name, costs four times more.
+# The values alone first (no element behind each string): most pages name a box
+# in a few values or none.
 _CLASSES = etree.XPath("//@class")
 _IDS = etree.XPath("//@id")
+_CLASS_VALUES = etree.XPath("//@class", smart_strings=False)
+_ID_VALUES = etree.XPath("//@id", smart_strings=False)
+# Every token of _BOX_TOKEN holds one of these (in lower case): an ASCII value
+# without any names no box, and a substring test is far cheaper than the pattern.
+_BOX_WORDS = (
+    "related", "newsletter", "sign", "subscri", "trending", "popular", "read", "latest",
+    "recommend", "outbrain", "taboola", "stories", "like",
+)  # fmt: skip
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # A container marked as a box that holds more than this share of the main text is
 # the article itself.
 _BOX_MAX_SHARE = 0.5
 
 
+def _box_values(values: list[str]) -> set[str]:
+    """Those of ``values`` (class or id values) that hold a box token.
+
+    The ASCII values are joined, lower-cased, and searched for each word of
+    :data:`_BOX_WORDS` (a substring search is far cheaper than the pattern);
+    only a value where one occurs is tried with the pattern. (Not on other
+    values: re.IGNORECASE also matches the Kelvin sign to "k", which lower()
+    would not find.)"""
+    distinct = set(values)
+    ascii_values = sorted(v for v in distinct if v.isascii())
+    tried = {v for v in distinct if not v.isascii()}
+    joined = "\n".join(ascii_values).lower()
+    ends = list(accumulate(len(v) + 1 for v in ascii_values))
+    for word in _BOX_WORDS:
+        at = joined.find(word)
+        while at != -1:
+            i = bisect_right(ends, at)
+            tried.add(ascii_values[i])
+            at = joined.find(word, ends[i])  # the next value
+    return {v for v in tried if _BOX_IN_VALUES.search(v) is not None}
+
+
 def _boxes(root: HtmlElement) -> list[HtmlElement]:
-    """Elements whose class or id names a box (:data:`_BOX_TOKEN`): one regex pass
-    over all class values joined, one over all ids, instead of two searches per
-    element in Python. (Their order does not matter to the caller.)"""
+    """Elements whose class or id names a box (:data:`_BOX_TOKEN`), each value
+    tested once (:func:`_box_values`); the elements are looked up only when some
+    value names one. (Their order does not matter to the caller.)"""
     out: list[HtmlElement] = []
-    for attribute in _CLASSES, _IDS:
-        values = attribute(root)
-        found = [m.start() for m in _BOX_IN_VALUES.finditer("\n".join(values))]
-        if not found:
+    for values, attribute in ((_CLASS_VALUES, _CLASSES), (_ID_VALUES, _IDS)):
+        boxed = _box_values(values(root))
+        if not boxed:
             continue
-        ends = list(accumulate(len(v) + 1 for v in values))
-        for at in found:
-            el = values[bisect_right(ends, at)].getparent()
-            if isinstance(el, HtmlElement) and el not in out:
-                out.append(el)
+        for value in attribute(root):
+            if value in boxed:
+                el = value.getparent()
+                if isinstance(el, HtmlElement) and el not in out:
+                    out.append(el)
     return out
 
 
@@ -238,20 +284,26 @@ def prune(tree: HtmlElement, hints: Hints) -> HtmlElement:
     # tails stay.
     etree.strip_tags(tree, etree.Comment, etree.ProcessingInstruction)
     total = len(tree.text_content()) or 1
-    for el in _NEVER_TEXT(tree):
+    for el in list(tree.iter(_NEVER_TEXT)):
         if el.getparent() is not None:
             el.drop_tree()
-    chrome: list[HtmlElement] = [el for el in _CHROME_TAGS(tree) if isinstance(el, HtmlElement)]
+    chrome: list[HtmlElement] = [
+        el for el in tree.iter(_CHROME_TAGS) if isinstance(el, HtmlElement)
+    ]
     hidden: list[HtmlElement] = []
-    for el in _MARKED(tree):
-        classes = set((el.get("class") or "").split())
-        if el.get("id") in _CHROME_IDS or classes & _CHROME_CLASSES:
+    for el in tree.iter(etree.Element):
+        names = el.keys()  # one call; an attribute that is absent is not asked for
+        if not names:
+            continue
+        get = el.get
+        rule = _class_rule(get("class")) if "class" in names else 0
+        if rule == 1 or ("id" in names and get("id") in _CHROME_IDS):
             chrome.append(el)
         elif (
-            el.get("hidden") is not None
-            or classes & _HIDING_CLASSES
-            or el.get("itemprop") in _MACHINE_PROPS
-            or _HIDDEN_STYLE.search(el.get("style") or "")
+            rule == 2
+            or "hidden" in names
+            or ("itemprop" in names and get("itemprop") in _MACHINE_PROPS)
+            or ("style" in names and _hidden_style(get("style")))
         ):
             hidden.append(el)
     for xp in hints.prune_xpaths:
@@ -269,36 +321,44 @@ def prune(tree: HtmlElement, hints: Hints) -> HtmlElement:
 
 
 def _block_parts(root: HtmlElement) -> list[str | None]:
-    """Text nodes of ``root`` in order, with None at every block element's edges."""
+    """Text nodes of ``root`` in order, with None at every block element's edges
+    (one walk driven by lxml rather than a Python call per element)."""
     parts: list[str | None] = []
-
-    def walk(el: HtmlElement) -> None:
-        if not isinstance(el.tag, str):
-            return
-        block = el.tag in _BLOCK_TAGS
-        if block:
-            parts.append(None)
-        if el.text:
-            parts.append(el.text)
-        for child in el:
-            walk(child)
-            if child.tail:
-                parts.append(child.tail)
-        if block:
-            parts.append(None)
-
-    walk(root)
+    append = parts.append
+    for event, el in etree.iterwalk(root, events=("start", "end")):
+        tag = el.tag
+        if event == "start":
+            if isinstance(tag, str):
+                if tag in _BLOCK_TAGS:
+                    append(None)
+                if el.text:
+                    append(el.text)
+        else:
+            # Comments and processing instructions count by their tails only.
+            if isinstance(tag, str) and tag in _BLOCK_TAGS:
+                append(None)
+            if el is not root and el.tail:
+                append(el.tail)
     return parts
+
+
+# Stands for a block edge while the source's own line breaks become spaces: a
+# control character pages do not hold (counted, and the slow way taken if one does).
+_EDGE = "\x1e"
 
 
 def _lines(parts: list[str | None], source_newlines: bool) -> list[str]:
     if source_newlines:
-        joined = "".join("\n" if p is None else p for p in parts)
+        joined = "".join(["\n" if p is None else p for p in parts])
     else:
-        joined = "".join(
-            "\n" if p is None else p.replace("\n", " ").replace("\r", " ") for p in parts
-        )
-    return [ln.strip() for ln in joined.split("\n") if ln.strip()]
+        joined = "".join([_EDGE if p is None else p for p in parts])
+        if joined.count(_EDGE) == parts.count(None):
+            joined = joined.replace("\n", " ").replace("\r", " ").replace(_EDGE, "\n")
+        else:
+            joined = "".join(
+                "\n" if p is None else p.replace("\n", " ").replace("\r", " ") for p in parts
+            )
+    return [line for line in map(str.strip, joined.split("\n")) if line]
 
 
 def block_text(root: HtmlElement, *, source_newlines: bool = True) -> list[str]:
@@ -328,7 +388,10 @@ def _align_key(line: str) -> str:
     fatha); this key is equal on both sides of those changes."""
     if not line.isascii():
         line = unicodedata.normalize("NFC", line)
-    return _NOT_PRINTED.sub("", line)
+    # Whitespace first, by split (in C); what else the pattern removes is rare, so
+    # a search on what is left usually finds nothing to remove.
+    line = "".join(line.split())
+    return line if _NOT_PRINTED.search(line) is None else _NOT_PRINTED.sub("", line)
 
 
 def as_published(lines: list[str], blocks: list[str]) -> list[str]:
@@ -520,14 +583,89 @@ def anchor_map(tree: HtmlElement) -> dict[str, str]:
     return out
 
 
-# Candidates found in C before Python looks closer (lengths with slack: XPath's
-# normalize-space leaves non-breaking spaces in).
-# A marker ends in a colon (clean.py's teaser pattern), so a candidate holds one.
-_SHORT_BLOCKS = etree.XPath(
-    "//*[self::p or self::div or self::span or self::strong or self::b or self::h2"
-    " or self::h3 or self::h4][normalize-space()][string-length(normalize-space()) <= $most]"
-    "[contains(., ':') or contains(., '\uff1a')]"
+# A teaser line and a marker hold a colon (clean.py's teaser pattern): only the
+# elements around a text node with one are candidates. Finding those text nodes is
+# one walk over the tree; testing every block's whole text (an XPath predicate on
+# each, or text_content() in Python) costs a pass over each block's subtree.
+_SHORT_TAGS = ("p", "div", "span", "strong", "b", "h2", "h3", "h4")
+_NORMALISED_LENGTH = etree.XPath("string-length(normalize-space())")
+
+
+# The text nodes with a colon and their owners (the element whose text or child's
+# tail each is), per document: teaser_titles and inline_teasers read the same
+# page, which is not changed between them. Entries go with their tree.
+_OWNERS: weakref.WeakKeyDictionary[HtmlElement, list[tuple[HtmlElement, str]]] = (
+    weakref.WeakKeyDictionary()
 )
+
+
+def _colon_owners(tree: HtmlElement) -> list[tuple[HtmlElement, str]]:
+    """(owner, text) of each text node of ``tree``'s document holding a colon: the
+    element whose own text it is, or whose child's tail; read once per document.
+    One walk in Python: lxml's XPath tests every text node more slowly."""
+    root = tree.getroottree().getroot()
+    found = _OWNERS.get(root)
+    if found is None:
+        found = []
+        for el in root.iter():
+            if isinstance(el.tag, str):
+                text = el.text
+                if text and (":" in text or "\uff1a" in text):
+                    found.append((el, text))
+            tail = el.tail
+            if tail and (":" in tail or "\uff1a" in tail) and el is not root:
+                parent = el.getparent()
+                if parent is not None:
+                    found.append((parent, tail))
+        _OWNERS[root] = found
+    return found
+
+
+def _colon_holders(tree: HtmlElement) -> set[HtmlElement]:
+    """Elements of ``tree``'s document whose text (text_content) holds a colon."""
+    out: set[HtmlElement] = set()
+    for owner, _ in _colon_owners(tree):
+        el: HtmlElement | None = owner
+        while el is not None and el not in out:
+            out.add(el)
+            el = el.getparent()
+    return out
+
+
+def _printed(text: str) -> int:
+    """Characters of ``text`` that XPath's normalize-space() never removes: at most
+    the normalised length of any text holding ``text``."""
+    return len(text) - sum(text.count(c) for c in " \t\r\n")
+
+
+def _short_blocks(tree: HtmlElement, most: int) -> list[HtmlElement]:
+    """Blocks (:data:`_SHORT_TAGS`) of the whole document, in document order, whose
+    text holds a colon and, with spaces normalised as XPath's normalize-space()
+    does (non-breaking spaces stay), is not empty and at most ``most`` long.
+
+    Each text node with a colon is followed up through its ancestors until a block
+    is longer than ``most``: every element above it holds its text, so is longer.
+    A text node longer than that by itself (a script's) is not followed at all."""
+    found: set[HtmlElement] = set()
+    looked: set[HtmlElement] = set()
+    for owner, own in _colon_owners(tree):
+        if _printed(own) > most:
+            continue
+        el: HtmlElement | None = owner
+        while el is not None and el not in looked:
+            looked.add(el)
+            if el.tag in _SHORT_TAGS:
+                length = _NORMALISED_LENGTH(el)  # in C: no text made in Python
+                if length > most:
+                    break
+                if length:
+                    found.add(el)
+            el = el.getparent()
+    if len(found) < 2:
+        return list(found)
+    return [el for el in tree.getroottree().getroot().iter(_SHORT_TAGS) if el in found]
+
+
 _NEXT_TITLE = etree.XPath(
     "following::*[self::h1 or self::h2 or self::h3 or self::h4 or self::a][normalize-space()][1]"
 )
@@ -539,7 +677,7 @@ def teaser_titles(
     """Titles (and links) that follow a standalone "پڑھیں:" marker, in page order:
     the headline of an appended article, which text extraction tends to drop."""
     out: list[tuple[str, str | None]] = []
-    for el in _SHORT_BLOCKS(tree, most=2 * MARKER_MAX):
+    for el in _short_blocks(tree, 2 * MARKER_MAX):
         text = " ".join(el.text_content().split())
         if not text or len(text) > MARKER_MAX or not is_marker(text):
             continue
@@ -630,7 +768,11 @@ def inline_teasers(
 
     starts = [line_key(ln)[:30] for ln in lines if len(ln) >= PARA_MIN]
     out: list[tuple[str, str | None]] = []
+    # A teaser line holds a colon: other blocks are not looked at.
+    holders = _colon_holders(tree)
     for el in tree.iter("p", "div", "li"):
+        if el not in holders:
+            continue
         if any(isinstance(d.tag, str) and d.tag in _BLOCK_TAGS for d in el.iterdescendants()):
             continue  # a box holding paragraphs (an appended article), not one teaser line
         text = " ".join(el.text_content().split())

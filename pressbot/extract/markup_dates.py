@@ -24,6 +24,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, Final
 
 from lxml import etree
@@ -83,14 +84,38 @@ _META_UPDATED: Final = (
     "modified_time", "last-updated", "date_modified", "dateModified".lower(),
 )  # fmt: skip
 
-_SCRIPTS: Final = etree.XPath(
-    "//script[not(@type) or (@type!='application/ld+json' and @type!='text/template')]"
-    "[contains(., 'datePublished') or contains(., 'dateModified')]"
-)
-_ITEMPROP: Final = etree.XPath("//*[@itemprop='datePublished' or @itemprop='dateModified']")
-_TIMES: Final = etree.XPath("//time")
-_ABBRS: Final = etree.XPath("//abbr[@title]")
-_METAS: Final = etree.XPath("//meta[@content]")
+# The elements are found by walking the document (lxml picks tags in C) and testing
+# attributes in Python: XPath predicates tested on every element cost more.
+_DATE_PROPS: Final = ("datePublished", "dateModified")
+_NOT_DATA_SCRIPTS: Final = ("application/ld+json", "text/template")
+
+
+def _document(tree: HtmlElement) -> HtmlElement:
+    """The root of ``tree``'s document: what an XPath "//" searches."""
+    return tree.getroottree().getroot()
+
+
+def _scripts(tree: HtmlElement) -> Iterator[HtmlElement]:
+    """Scripts of no JSON-LD or template type that name a publication date."""
+    for script in _document(tree).iter("script"):
+        if script.get("type") not in _NOT_DATA_SCRIPTS:
+            text = script.text_content()
+            if "datePublished" in text or "dateModified" in text:
+                yield script
+
+
+# Attribute values are read in C: the elements behind the few that matter follow.
+_ITEMPROP_VALUES: Final = etree.XPath("//@itemprop")
+
+
+def _itemprops(tree: HtmlElement) -> list[HtmlElement]:
+    return [v.getparent() for v in _ITEMPROP_VALUES(tree) if v in _DATE_PROPS]
+
+
+def _with(tree: HtmlElement, tag: str, attribute: str) -> list[HtmlElement]:
+    return [el for el in _document(tree).iter(tag) if el.get(attribute) is not None]
+
+
 _HTML_LANG: Final = etree.XPath("/html/@lang|/html/@xml:lang")
 _JSON_DATE: Final = re.compile(r'"(datePublished|dateModified)"\s*:\s*"([^"]{6,40})"')
 
@@ -109,6 +134,13 @@ def _words(el: HtmlElement) -> str:
     return f"{el.get('class', '')} {el.get('id', '')}"
 
 
+@lru_cache(maxsize=4096)
+def _furniture_words(words: str) -> bool:
+    # Cached: a page repeats a few class/id pairs (most often none) on the
+    # ancestors of every element asked about, and the pattern is slow to run.
+    return _FURNITURE.search(words) is not None
+
+
 def is_furniture(el: HtmlElement) -> bool:
     """Whether ``el`` sits in page furniture (sidebar, comments, site header...)."""
     node: HtmlElement | None = el
@@ -116,7 +148,7 @@ def is_furniture(el: HtmlElement) -> bool:
         tag = node.tag if isinstance(node.tag, str) else ""
         if tag in ("body", "html"):
             break  # themes put "has-sidebar" on <body> of every page
-        if tag in _FURNITURE_TAGS or _FURNITURE.search(_words(node)):
+        if tag in _FURNITURE_TAGS or _furniture_words(_words(node)):
             return True
         if tag == "header" and _site_header(node):
             return True
@@ -159,7 +191,7 @@ def _untyped_jsonld(tree: HtmlElement) -> Iterator[tuple[str, str]]:
     carries the same keys: parsed if it is JSON, else the keys are read from the
     text (a script that assigns an object to a variable). A blob naming several
     different dates (the article's and its related stories') says nothing."""
-    for script in _SCRIPTS(tree):
+    for script in _scripts(tree):
         text = (script.text or "").strip()
         if not text:
             continue
@@ -184,7 +216,7 @@ def markup_dates(tree: HtmlElement, *, tz: str, language: str | None = None) -> 
         if value is not None:
             found.append(MarkupDate(role, value, how, raw.strip()))
 
-    for el in _ITEMPROP(tree):
+    for el in _itemprops(tree):
         if is_furniture(el):
             continue
         role = "published" if el.get("itemprop") == "datePublished" else "updated"
@@ -192,7 +224,7 @@ def markup_dates(tree: HtmlElement, *, tz: str, language: str | None = None) -> 
         add(role, raw, "microdata-meta" if el.tag == "meta" else "microdata")
     for key, raw in _untyped_jsonld(tree):
         add("published" if key == "datePublished" else "updated", raw, "jsonld")
-    for el in _TIMES(tree):
+    for el in _document(tree).iter("time"):
         if is_furniture(el):
             continue
         words = f"{_words(el)} {_words(el.getparent()) if el.getparent() is not None else ''}"
@@ -203,7 +235,7 @@ def markup_dates(tree: HtmlElement, *, tz: str, language: str | None = None) -> 
             add("published", raw, "time")
         elif any(a.tag == "article" for a in el.iterancestors() if isinstance(a.tag, str)):
             add("published", raw, "time")  # an unmarked <time> inside the article
-    for el in _ABBRS(tree):
+    for el in _with(tree, "abbr", "title"):
         if is_furniture(el):
             continue
         if _UPDATED_CLASS.search(_words(el)):
@@ -211,7 +243,7 @@ def markup_dates(tree: HtmlElement, *, tz: str, language: str | None = None) -> 
         elif _PUBLISHED_CLASS.search(_words(el)):
             add("published", el.get("title"), "abbr")
     metas: dict[str, str] = {}
-    for el in _METAS(tree):
+    for el in _with(tree, "meta", "content"):
         key = (el.get("name") or el.get("property") or "").strip().lower()
         if key and key not in metas:
             metas[key] = el.get("content", "")
@@ -235,13 +267,24 @@ _STAMP_WINDOW: Final = 6
 _BLOCKS: Final = frozenset(
     {"p", "div", "span", "td", "li", "small", "time", "font", "h2", "h3", "h4", "h5", "h6", "em"}
 )
-_HEADLINES: Final = etree.XPath("//h1|//h2|//h3")
-# Legacy and table pages mark the headline by class only ("urdutitle", "pr-title").
-_CLASSED_HEADLINES: Final = etree.XPath(
-    "//*[self::td or self::div or self::p or self::span or self::h2 or self::h3 or self::h4]"
-    "[contains(translate(@class,'TITLEHADN','titlehadn'),'title')"
-    " or contains(translate(@class,'TITLEHADN','titlehadn'),'headline')]"
-)
+_HEADLINE_TAGS: Final = ("h1", "h2", "h3")
+# Legacy and table pages mark the headline by class only ("urdutitle", "pr-title"):
+# "title" or "headline" in the class, those letters in either case.
+_CLASSED_TAGS: Final = ("td", "div", "p", "span", "h2", "h3", "h4")
+_TITLE_LETTERS: Final = str.maketrans("TITLEHADN", "titlehadn")
+
+
+def _classed_headlines(tree: HtmlElement) -> list[HtmlElement]:
+    out = []
+    for el in _document(tree).iter(_CLASSED_TAGS):
+        classes = el.get("class")
+        if classes is not None:
+            classes = classes.translate(_TITLE_LETTERS)
+            if "title" in classes or "headline" in classes:
+                out.append(el)
+    return out
+
+
 _WORD: Final = re.compile(r"[^\W\d_]+")
 # A headline is a sentence: a logo or a section name is shorter.
 _HEADLINE_MIN_WORDS: Final = 4
@@ -260,13 +303,13 @@ def _headline(tree: HtmlElement, title: str | None) -> HtmlElement | None:
         return bool(text) and (text == key or (len(text) > 15 and text in key)) and usable(h)
 
     if key:
-        for h in _HEADLINES(tree):
+        for h in _document(tree).iter(_HEADLINE_TAGS):
             if matches(h):
                 return h
     h1s = [h for h in tree.iter("h1") if usable(h)]
     if len(h1s) == 1:
         return h1s[0]
-    classed = _CLASSED_HEADLINES(tree)  # slower: only when the headings did not tell
+    classed = _classed_headlines(tree)  # slower: only when the headings did not tell
     if key:
         for h in classed:
             if matches(h):
@@ -333,10 +376,8 @@ def stamp_dates(
     scope = _container(head) if head is not None else _only_article(tree)
     if scope is None:
         return found
-    for el in scope.iter("*"):
-        if not isinstance(el.tag, str) or el.tag not in _BLOCKS:
-            continue
-        if not _STAMP_CLASS.search(_words(el)) or _UPDATED_CLASS.search(_words(el)):
+    for el in scope.iter(*_BLOCKS):  # the tags picked by lxml, in document order
+        if not _stamp_words(_words(el)):
             continue
         if is_furniture(el):
             continue
@@ -351,7 +392,13 @@ def stamp_dates(
 # The container of a story holds its paragraphs: the closest ancestor of the
 # headline with at least this many characters of paragraph text.
 _CONTAINER_MIN_CHARS: Final = 200
-_ARTICLES: Final = etree.XPath("//article")
+
+
+@lru_cache(maxsize=4096)
+def _stamp_words(words: str) -> bool:
+    """Class and id words of a date stamp (not an update stamp); cached as
+    :func:`_furniture_words` is."""
+    return _STAMP_CLASS.search(words) is not None and _UPDATED_CLASS.search(words) is None
 
 
 def _container(head: HtmlElement) -> HtmlElement | None:
@@ -365,19 +412,24 @@ def _container(head: HtmlElement) -> HtmlElement | None:
 
 
 def _only_article(tree: HtmlElement) -> HtmlElement | None:
-    found = _ARTICLES(tree)
+    found = list(_document(tree).iter("article"))
     return found[0] if len(found) == 1 else None
+
+
+def _following(node: HtmlElement) -> Iterator[HtmlElement]:
+    """The elements after ``node`` in document order, outside it (XPath's
+    following axis): its later siblings' subtrees, then its parent's, and so on up."""
+    here: HtmlElement | None = node
+    while here is not None:
+        for sibling in here.itersiblings():
+            yield from sibling.iter("*")
+        here = here.getparent()
 
 
 def _after(head: HtmlElement) -> Iterator[HtmlElement]:
     """Leaf-most blocks after ``head`` in document order (not inside it)."""
-    inside = set(head.iter())
-    started = False
-    for el in head.getroottree().iter("*"):
-        if el is head:
-            started = True
-            continue
-        if not started or el in inside or not isinstance(el.tag, str):
+    for el in _following(head):
+        if not isinstance(el.tag, str):
             continue
         if el.tag not in _BLOCKS and el.tag not in ("tr", "abbr"):
             continue

@@ -74,11 +74,12 @@ __all__ = ["FIELD_FAILED", "MainText", "Page", "TextPage", "failed_fields", "joi
 FIELD_FAILED = "failed: "
 
 _NO_HINTS = Hints()
-_H1 = etree.XPath("//h1")
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—»:]\s+")
 _LOGO = re.compile(r"logo|brand|site-?(name|title)|masthead|navbar", re.IGNORECASE)
-# Elements whose whole text is $text (a subheading or paragraph).
-_SAYING = etree.XPath("//*[self::h2 or self::h3 or self::h4 or self::p][normalize-space() = $text]")
+# Elements whose whole text (spaces normalised as XPath's normalize-space() does:
+# only these four are spaces) may be a dek: a subheading or paragraph.
+_SAYING_TAGS = ("h2", "h3", "h4", "p")
+_XML_SPACE = re.compile("[ \t\r\n]+")
 _DEK_CLASS = re.compile(
     r"(^|[\s_-])(dek|deck|standfirst|sub-?head(line)?|sub-?title|subline|article-summary)"
     r"([\s_-]|$)",
@@ -361,13 +362,17 @@ class Page:
         """
         tree, struct = self.html, self.structured
         sites = (struct.site_name or "", self.source.name if self.source else "")
-        h1 = _text_of(tree, self.hints.title_xpath or _H1)
+        # The <h1>s picked by tag (an XPath "//h1" walks every text node as well).
+        h1s = list(tree.iter("h1"))
+        if self.hints.title_xpath is not None:
+            h1 = _text_of(tree, self.hints.title_xpath)
+        else:
+            h1 = (" ".join(h1s[0].text_content().split()) or None) if h1s else None
         page_title = tree.findtext(".//title")
         seen = h1 or page_title
         head = {line_key(x) for x in self.main.lines[:HEAD_LINES] + self.main.above}
         title = _without_site_name(struct.title, sites) if struct.is_article else None
         if not title:
-            h1s = _H1(tree)
             sole_h1 = (
                 len(h1s) == 1
                 and h1 is not None
@@ -403,7 +408,12 @@ class Page:
         if len(description.split()) < H1_MIN_WORDS:
             return None
         found = False
-        for el in _SAYING(self.html, text=description):
+        saying = (
+            el
+            for el in self.html.iter(_SAYING_TAGS)
+            if _XML_SPACE.sub(" ", el.text_content()).strip(" ") == description
+        )
+        for el in saying:
             parent = el.getparent()
             beside_h1 = parent is not None and any(c.tag == "h1" for c in parent)
             if (el.tag != "p" and beside_h1) or _DEK_CLASS.search(el.get("class") or ""):

@@ -721,6 +721,9 @@ def parse_date(
 # --- find_date ---------------------------------------------------------------------------
 
 
+_ASCII_DIGIT: Final = re.compile("[0-9]")
+
+
 def _matches(text: str, patterns: Iterable[re.Pattern[str]]) -> Iterator[re.Match[str]]:
     """Matches of all ``patterns`` in ``text``, leftmost first, longest first."""
     found = [m for p in patterns for m in p.finditer(text)]
@@ -752,9 +755,13 @@ def find_date(
     local_now = _local_now(now, zone)
     folded = _fold(text)
     grammar = _grammar(language)
-    patterns: tuple[re.Pattern[str], ...] = grammar.absolute
+    # Every absolute form holds a day or a year in ASCII digits (folded): a text
+    # without one is not searched for them.
+    patterns: tuple[re.Pattern[str], ...] = (
+        grammar.absolute if _ASCII_DIGIT.search(folded.text) else ()
+    )
     if relative and local_now is not None:
-        patterns = (*grammar.absolute, _RELATIVE)
+        patterns = (*patterns, _RELATIVE)
     for m in _matches(folded.text, patterns):
         if m.re is _RELATIVE:
             assert local_now is not None

@@ -77,6 +77,16 @@ _FORMS_TABLE: Final[dict[int, str | None]] = {
 }
 _PRESENTATION_FORM: Final = re.compile(PRESENTATION_FORMS + "+")
 
+
+def _any_of(table: dict[int, str | None]) -> re.Pattern[str]:
+    """A pattern finding any character ``table`` changes: searching for one is a
+    fraction of what str.translate costs, and most texts hold none."""
+    return re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(table)) + "]")
+
+
+_DISPLAY_CHARS: Final = _any_of(_DISPLAY_TABLE)
+_FORMS_CHARS: Final = _any_of(_FORMS_TABLE)
+
 _SPACE_BEFORE_MARK: Final = re.compile(f" +(?=[{URDU_MARKS}])")
 # One space after an Urdu mark glued to a letter ("گیا۔فورم"), or to a number
 # that does not continue a number ("مطابق،2024"); "3۔5" stays as written.
@@ -87,6 +97,7 @@ _MULTI_SPACE: Final = re.compile(" {2,}")
 _SPACE_AT_LINE_EDGE: Final = re.compile(" *\n *")
 _MANY_NEWLINES: Final = re.compile("\n{3,}")
 _ZWNJ_RUN: Final = re.compile(f"{ZWNJ}+")
+_HAS_MARK: Final = re.compile(f"[{URDU_MARKS}]")
 
 
 def _nfkc(m: re.Match[str]) -> str:
@@ -123,16 +134,31 @@ def _glued_mark(m: re.Match[str]) -> str:
     return (m.group(1) or m.group(2)) + " "
 
 
+def _tidy_spaces(text: str) -> str:
+    """Urdu punctuation spacing, single spaces, at most one blank line (see
+    :func:`_tidy`, which runs this after deciding each ZWNJ)."""
+    if _HAS_MARK.search(text) is not None:
+        text = _SPACE_BEFORE_MARK.sub("", text)
+        text = _GLUED_AFTER_MARK.sub(_glued_mark, text)
+    if "  " in text:
+        text = _MULTI_SPACE.sub(" ", text)
+    if " \n" in text or "\n " in text:
+        text = _SPACE_AT_LINE_EDGE.sub("\n", text)
+    if "\n\n\n" in text:
+        text = _MANY_NEWLINES.sub("\n\n", text)
+    return text.strip(" \n")
+
+
 def _tidy(text: str) -> str:
     """Whitespace of ``text`` after the character tables ran: one ZWNJ where it
-    joins letters, Urdu punctuation spacing, single spaces, at most one blank line."""
-    text = _ZWNJ_RUN.sub(_zwnj_in_context, text)
-    text = _SPACE_BEFORE_MARK.sub("", text)
-    text = _GLUED_AFTER_MARK.sub(_glued_mark, text)
-    text = _MULTI_SPACE.sub(" ", text)
-    text = _SPACE_AT_LINE_EDGE.sub("\n", text)
-    text = _MANY_NEWLINES.sub("\n\n", text)
-    return text.strip(" \n")
+    joins letters, Urdu punctuation spacing, single spaces, at most one blank line.
+
+    Each pattern runs only on text holding the character it needs (a substring
+    test is a fraction of a regular expression's pass): an English body has no
+    Urdu mark, most have no ZWNJ and no run of spaces."""
+    if ZWNJ in text:
+        text = _ZWNJ_RUN.sub(_zwnj_in_context, text)
+    return _tidy_spaces(text)
 
 
 def normalize_display(text: str) -> str:
@@ -146,7 +172,37 @@ def normalize_display(text: str) -> str:
     in the order it wrote it (no Unicode normalisation either: NFC would reorder
     a shadda typed before a fatha).
     """
-    return _tidy(text.replace("\r\n", "\n").translate(_DISPLAY_TABLE))
+    if text in _DISPLAYED:
+        return text
+    out = text.replace("\r\n", "\n")
+    if _DISPLAY_CHARS.search(out) is not None:
+        out = out.translate(_DISPLAY_TABLE)
+    out = _tidy(out)
+    if len(_DISPLAYED) >= _DISPLAYED_MAX:
+        _DISPLAYED.clear()
+    _DISPLAYED.add(out)
+    return out
+
+
+# Recent results of normalize_display, already in display form: it is idempotent,
+# and a field is normalised twice on its way to the store (the page's field
+# method, then NormalisePipeline), so the second pass costs one hash look-up
+# instead of six passes over a whole body.
+_DISPLAYED: Final[set[str]] = set()
+_DISPLAYED_MAX: Final = 64
+
+
+def _fold_letters(text: str) -> str:
+    """Letter forms folded, whitespace not yet tidied (see :func:`_fold_forms`)."""
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n"))
+    text = _PRESENTATION_FORM.sub(_nfkc, text)
+    if _FORMS_CHARS.search(text) is not None:
+        text = text.translate(_FORMS_TABLE)
+    # ZWNJ is decided on the folded letters, as it always was (keys must not move).
+    if ZWNJ in text:
+        text = _ZWNJ_RUN.sub(_zwnj_in_context, text)
+    # ی + hamza above is how ئ looks; NFC only composes it from Arabic yeh.
+    return unicodedata.normalize("NFC", text.replace("\u06cc\u0654", "\u0626"))
 
 
 def _fold_forms(text: str) -> str:
@@ -155,19 +211,7 @@ def _fold_forms(text: str) -> str:
     Arabic letter forms become Urdu (ي ى -> ی, ك -> ک, ه -> ہ, ة -> ۃ),
     presentation forms become letters, tatweel goes, ی + hamza above composes to ئ.
     """
-    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n"))
-    text = _PRESENTATION_FORM.sub(_nfkc, text)
-    text = text.translate(_FORMS_TABLE)
-    # ZWNJ is decided on the folded letters, as it always was (keys must not move).
-    text = _ZWNJ_RUN.sub(_zwnj_in_context, text)
-    # ی + hamza above is how ئ looks; NFC only composes it from Arabic yeh.
-    text = unicodedata.normalize("NFC", text.replace("\u06cc\u0654", "\u0626"))
-    text = _SPACE_BEFORE_MARK.sub("", text)
-    text = _GLUED_AFTER_MARK.sub(_glued_mark, text)
-    text = _MULTI_SPACE.sub(" ", text)
-    text = _SPACE_AT_LINE_EDGE.sub("\n", text)
-    text = _MANY_NEWLINES.sub("\n\n", text)
-    return text.strip(" \n")
+    return _tidy_spaces(_fold_letters(text))
 
 
 class _KeyTable(dict[int, str | None]):
@@ -208,7 +252,10 @@ def match_key(text: str) -> str:
     guillemets) turned into a space and all whitespace collapsed to single
     spaces. ۓ and ئے, and ۂ/ۀ and ہ, fold together.
     """
-    text = _fold_forms(text).translate(_KEY_TABLE).lower()
+    # The whitespace tidying of _fold_forms is left out: it only adds, removes or
+    # merges spaces and newlines beside Urdu marks and line edges, and here every
+    # mark becomes a space and all whitespace collapses to one space anyway.
+    text = _fold_letters(text).translate(_KEY_TABLE).lower()
     # Dropping a mark can leave a base and a later mark adjacent that NFC joins.
     text = unicodedata.normalize("NFC", text)
     return " ".join(text.split())
