@@ -687,3 +687,61 @@ def test_month_tables_agree_where_they_overlap() -> None:
     assert set(cal.JALALI_MONTHS.values()) == set(range(1, 13))
     for weekdays in (cal.ARABIC_WEEKDAYS, cal.PERSIAN_WEEKDAYS, cal.RUSSIAN_WEEKDAYS):
         assert set(weekdays.values()) == set(range(7))
+
+
+# --- _fold: the run-wise fold equals the character-wise one -----------------------------
+
+
+def _fold_by_character(text: str) -> tuple[str, tuple[int, ...]]:
+    """The fold as it was first written: every character on its own."""
+    import unicodedata
+
+    from pressbot.text import dates as d
+
+    out: list[str] = []
+    index: list[int] = []
+    for i, ch in enumerate(text):
+        if out and (out[-1], ch) in d._COMPOSE:
+            out[-1] = d._COMPOSE[out[-1], ch]
+            continue
+        if d._PRESENTATION_FORM.match(ch):
+            ch = unicodedata.normalize("NFKC", ch)
+        for c in ch.translate(d._FOLD_TABLE):
+            out.append(c)
+            index.append(i)
+    return "".join(out), tuple(index)
+
+
+def _fold_alphabet() -> str:
+    from pressbot.text import dates as d
+
+    table = "".join(chr(k) for k in d._FOLD_TABLE)
+    compose = "".join(a + b for a, b in d._COMPOSE)
+    return table + compose + "\ufb8a\ufeb3\ufdf2\u200c\u0654\u0653ab 12:\n"
+
+
+def test_fold_runs_match_characters_on_seeds() -> None:
+    from pressbot.text.dates import _fold
+
+    texts = [p.read_text("utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    assert texts
+    slow = 0
+    for text in texts:
+        for line in [text, *text.splitlines()]:
+            folded = _fold(line)
+            expected, index = _fold_by_character(line)
+            assert folded.text == expected
+            assert (tuple(range(len(line))) if folded.index is None else folded.index) == index
+            slow += folded.index is not None
+    assert slow  # the seeds are Urdu: ZWNJ and diacritics take the slow fold
+
+
+@given(st.text(alphabet=st.sampled_from(_fold_alphabet()), max_size=40))
+@settings(max_examples=400, deadline=None)
+def test_fold_runs_match_characters(text: str) -> None:
+    from pressbot.text.dates import _fold
+
+    folded = _fold(text)
+    expected, index = _fold_by_character(text)
+    assert folded.text == expected
+    assert (tuple(range(len(text))) if folded.index is None else folded.index) == index

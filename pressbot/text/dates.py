@@ -122,9 +122,19 @@ class _Folded:
 def _fold(text: str) -> _Folded:
     if _SLOW_CHARS.search(text) is None:
         return _Folded(text.translate(_FOLD_TABLE), None, len(text))
+    # Only the slow characters are folded one by one: between them, every character
+    # folds to exactly one (see _SLOW_CHARS), so a run is translated whole and its
+    # positions are a range. Urdu text holds ZWNJ and diacritics on most lines.
     out: list[str] = []
     index: list[int] = []
-    for i, ch in enumerate(text):
+    done = 0
+    for m in _SLOW_CHARS.finditer(text):
+        i = m.start()
+        if i > done:
+            out.extend(text[done:i].translate(_FOLD_TABLE))
+            index.extend(range(done, i))
+        done = i + 1
+        ch = text[i]
         if out and (out[-1], ch) in _COMPOSE:
             out[-1] = _COMPOSE[out[-1], ch]
             continue
@@ -133,6 +143,9 @@ def _fold(text: str) -> _Folded:
         for c in ch.translate(_FOLD_TABLE):
             out.append(c)
             index.append(i)
+    if done < len(text):
+        out.extend(text[done:].translate(_FOLD_TABLE))
+        index.extend(range(done, len(text)))
     return _Folded("".join(out), tuple(index), len(text))
 
 
