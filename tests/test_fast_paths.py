@@ -18,8 +18,10 @@ from pressbot.extract.html import (
     _colon_holders,
     _short_blocks,
     parse_html,
+    prune,
     teaser_titles,
 )
+from pressbot.sources import Hints
 from pressbot.text.language import evidence
 from pressbot.text.letters import ARABIC_LETTER, LETTER
 from pressbot.text.urdu import _VECTOR_MIN, letter_counts
@@ -65,6 +67,34 @@ def test_boxes_are_the_elements_whose_class_or_id_names_a_box() -> None:
     found = _boxes(tree)
     assert len(found) == len(set(found)) and set(found) == set(naive)
     assert sorted(el.text_content() for el in found) == ["r1", "r2", "r3", "r4", "r5"]
+
+
+def _naive_boxes(tree: HtmlElement) -> set[HtmlElement]:
+    box = re.compile(_BOX_TOKEN, re.IGNORECASE)
+    return {
+        el
+        for el in tree.iter()
+        if isinstance(el, HtmlElement)
+        and (box.search(el.get("class") or "") or box.search(el.get("id") or ""))
+    }
+
+
+def test_boxes_of_a_pruned_tree_are_those_left_in_it() -> None:
+    # prune's walk notes the boxes; those inside what it then drops (a comment
+    # thread, a hidden block, a form) are not the pruned tree's.
+    page = _PAGE.replace(
+        "</body>",
+        '<div id="comments"><div class="related">gone</div></div>'
+        '<div class="hidden"><p class="trending">gone too</p></div>'
+        '<form><span id="newsletter-signup">and gone</span></form></body>',
+    )
+    pruned = prune(parse_html(page), Hints())
+    found = _boxes(pruned)
+    assert len(found) == len(set(found)) and set(found) == _naive_boxes(pruned)
+    assert sorted(el.text_content() for el in found) == ["r1", "r2", "r3", "r4", "r5"]
+    for tree in _fixture_trees():
+        pruned = prune(tree, Hints())
+        assert set(_boxes(pruned)) == _naive_boxes(pruned)
 
 
 def test_teaser_markers_are_found_with_their_colon() -> None:

@@ -6,10 +6,8 @@ import copy
 import re
 import unicodedata
 import weakref
-from bisect import bisect_right
 from collections.abc import Callable
 from functools import lru_cache
-from itertools import accumulate
 
 import trafilatura
 from lxml import etree
@@ -77,13 +75,28 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGN
 # element, and a class or style value is judged once per value (themes repeat them).
 
 
+# What a class or id value says, as bits: page chrome, hidden, a box beside the
+# article (_BOX_TOKEN: related stories, newsletters, most read).
+_CHROME, _HIDDEN, _BOX = 1, 2, 4
+
+
 @lru_cache(maxsize=8192)
 def _class_rule(value: str | None) -> int:
-    """What a class attribute's tokens say: 1 page chrome, 2 hidden, 0 neither."""
+    """What a class attribute's tokens say: _CHROME, else _HIDDEN, or neither; and
+    _BOX besides when a token names a box."""
     classes = set((value or "").split())
-    if classes & _CHROME_CLASSES:
-        return 1
-    return 2 if classes & _HIDING_CLASSES else 0
+    rule = _CHROME if classes & _CHROME_CLASSES else _HIDDEN if classes & _HIDING_CLASSES else 0
+    return rule | _box_rule(value)
+
+
+@lru_cache(maxsize=4096)
+def _id_rule(value: str | None) -> int:
+    """What an id says: _CHROME (a comment thread's), and _BOX when it names a box."""
+    return (_CHROME if value in _CHROME_IDS else 0) | _box_rule(value)
+
+
+def _box_rule(value: str | None) -> int:
+    return _BOX if value and _BOX_IN_VALUES.search(value) is not None else 0
 
 
 @lru_cache(maxsize=4096)
@@ -149,62 +162,38 @@ _BOX_IN_VALUES = re.compile(
     + r"(?=[\s_-]|$)",
     re.IGNORECASE,
 )
-# Separately: a union, or a test of every attribute's name, costs four times more.
-# The values alone first (no element behind each string): most pages name a box
-# in a few values or none.
-_CLASSES = etree.XPath("//@class")
-_IDS = etree.XPath("//@id")
-_CLASS_VALUES = etree.XPath("//@class", smart_strings=False)
-_ID_VALUES = etree.XPath("//@id", smart_strings=False)
-# Every token of _BOX_TOKEN holds one of these (in lower case): an ASCII value
-# without any names no box, and a substring test is far cheaper than the pattern.
-_BOX_WORDS = (
-    "related", "newsletter", "sign", "subscri", "trending", "popular", "read", "latest",
-    "recommend", "outbrain", "taboola", "stories", "like",
-)  # fmt: skip
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # A container marked as a box that holds more than this share of the main text is
 # the article itself.
 _BOX_MAX_SHARE = 0.5
-
-
-def _box_values(values: list[str]) -> set[str]:
-    """Those of ``values`` (class or id values) that hold a box token.
-
-    The ASCII values are joined, lower-cased, and searched for each word of
-    :data:`_BOX_WORDS` (a substring search is far cheaper than the pattern);
-    only a value where one occurs is tried with the pattern. (Not on other
-    values: re.IGNORECASE also matches the Kelvin sign to "k", which lower()
-    would not find.)"""
-    distinct = set(values)
-    ascii_values = sorted(v for v in distinct if v.isascii())
-    tried = {v for v in distinct if not v.isascii()}
-    joined = "\n".join(ascii_values).lower()
-    ends = list(accumulate(len(v) + 1 for v in ascii_values))
-    for word in _BOX_WORDS:
-        at = joined.find(word)
-        while at != -1:
-            i = bisect_right(ends, at)
-            tried.add(ascii_values[i])
-            at = joined.find(word, ends[i])  # the next value
-    return {v for v in tried if _BOX_IN_VALUES.search(v) is not None}
+# The boxes of each pruned tree, found by prune's walk over every element's class
+# and id (a search of its own cost as much as the rest of prune); entries go with
+# their tree.
+_PRUNED_BOXES: weakref.WeakKeyDictionary[HtmlElement, list[HtmlElement]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def _boxes(root: HtmlElement) -> list[HtmlElement]:
-    """Elements whose class or id names a box (:data:`_BOX_TOKEN`), each value
-    tested once (:func:`_box_values`); the elements are looked up only when some
-    value names one. (Their order does not matter to the caller.)"""
-    out: list[HtmlElement] = []
-    for values, attribute in ((_CLASS_VALUES, _CLASSES), (_ID_VALUES, _IDS)):
-        boxed = _box_values(values(root))
-        if not boxed:
-            continue
-        for value in attribute(root):
-            if value in boxed:
-                el = value.getparent()
-                if isinstance(el, HtmlElement) and el not in out:
-                    out.append(el)
-    return out
+    """Elements of ``root`` whose class or id names a box (:data:`_BOX_TOKEN`), in
+    document order. For a tree :func:`prune` made, those its walk found that are
+    still in the tree; for any other, one walk."""
+    found = _PRUNED_BOXES.get(root)
+    if found is None:
+        return [
+            el
+            for el in root.iter(etree.Element)
+            if (_class_rule(el.get("class")) | _id_rule(el.get("id"))) & _BOX
+        ]
+    return [el for el in found if _within(el, root)]
+
+
+def _within(el: HtmlElement, root: HtmlElement) -> bool:
+    """Whether ``el`` is ``root`` or still below it (not in a dropped subtree)."""
+    parent = el.getparent()
+    while parent is not None:
+        el, parent = parent, parent.getparent()
+    return el is root
 
 
 def _without_boxes(lines: list[str], root: HtmlElement) -> list[str]:
@@ -291,16 +280,21 @@ def prune(tree: HtmlElement, hints: Hints) -> HtmlElement:
         el for el in tree.iter(_CHROME_TAGS) if isinstance(el, HtmlElement)
     ]
     hidden: list[HtmlElement] = []
+    boxes: list[HtmlElement] = []
     for el in tree.iter(etree.Element):
         names = el.keys()  # one call; an attribute that is absent is not asked for
         if not names:
             continue
         get = el.get
         rule = _class_rule(get("class")) if "class" in names else 0
-        if rule == 1 or ("id" in names and get("id") in _CHROME_IDS):
+        if "id" in names:
+            rule |= _id_rule(get("id"))
+        if rule & _BOX:
+            boxes.append(el)
+        if rule & _CHROME:
             chrome.append(el)
         elif (
-            rule == 2
+            rule & _HIDDEN
             or "hidden" in names
             or ("itemprop" in names and get("itemprop") in _MACHINE_PROPS)
             or ("style" in names and _hidden_style(get("style")))
@@ -317,6 +311,7 @@ def prune(tree: HtmlElement, hints: Hints) -> HtmlElement:
     for el in hidden:
         if el.getparent() is not None and not _holds_text(el):
             el.drop_tree()
+    _PRUNED_BOXES[tree] = boxes
     return tree
 
 
