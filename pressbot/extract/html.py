@@ -6,8 +6,10 @@ import copy
 import re
 import unicodedata
 import weakref
-from collections.abc import Callable
+from bisect import bisect_right
+from collections.abc import Callable, Iterable
 from functools import lru_cache
+from itertools import accumulate
 
 import trafilatura
 from lxml import etree
@@ -75,28 +77,12 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGN
 # element, and a class or style value is judged once per value (themes repeat them).
 
 
-# What a class or id value says, as bits: page chrome, hidden, a box beside the
-# article (_BOX_TOKEN: related stories, newsletters, most read).
-_CHROME, _HIDDEN, _BOX = 1, 2, 4
-
-
-@lru_cache(maxsize=8192)
-def _class_rule(value: str | None) -> int:
-    """What a class attribute's tokens say: _CHROME, else _HIDDEN, or neither; and
-    _BOX besides when a token names a box."""
-    classes = set((value or "").split())
-    rule = _CHROME if classes & _CHROME_CLASSES else _HIDDEN if classes & _HIDING_CLASSES else 0
-    return rule | _box_rule(value)
-
-
-@lru_cache(maxsize=4096)
-def _id_rule(value: str | None) -> int:
-    """What an id says: _CHROME (a comment thread's), and _BOX when it names a box."""
-    return (_CHROME if value in _CHROME_IDS else 0) | _box_rule(value)
-
-
-def _box_rule(value: str | None) -> int:
-    return _BOX if value and _BOX_IN_VALUES.search(value) is not None else 0
+def _class_rule(value: str) -> int:
+    """What a class attribute's tokens say: 1 page chrome, 2 hidden, 0 neither."""
+    classes = set(value.split())
+    if classes & _CHROME_CLASSES:
+        return 1
+    return 2 if classes & _HIDING_CLASSES else 0
 
 
 @lru_cache(maxsize=4096)
@@ -162,29 +148,67 @@ _BOX_IN_VALUES = re.compile(
     + r"(?=[\s_-]|$)",
     re.IGNORECASE,
 )
+# Every token of _BOX_TOKEN holds one of these (in lower case): an ASCII value
+# without any names no box, and a substring test is far cheaper than the pattern.
+_BOX_WORDS = (
+    "related", "newsletter", "sign", "subscri", "trending", "popular", "read", "latest",
+    "recommend", "outbrain", "taboola", "stories", "like",
+)  # fmt: skip
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # A container marked as a box that holds more than this share of the main text is
 # the article itself.
 _BOX_MAX_SHARE = 0.5
-# The boxes of each pruned tree, found by prune's walk over every element's class
-# and id (a search of its own cost as much as the rest of prune); entries go with
-# their tree.
+# The boxes of each pruned tree, found from the class and id values prune's walk
+# reads anyway (a search of their own cost as much as the rest of prune); entries
+# go with their tree.
 _PRUNED_BOXES: weakref.WeakKeyDictionary[HtmlElement, list[HtmlElement]] = (
     weakref.WeakKeyDictionary()
 )
 
 
+def _box_values(values: Iterable[str]) -> set[str]:
+    """Those of ``values`` (class or id values) that hold a box token.
+
+    The ASCII values are joined, lower-cased, and searched for each word of
+    :data:`_BOX_WORDS` (a substring search is far cheaper than the pattern);
+    only a value where one occurs is tried with the pattern. (Not on other
+    values: re.IGNORECASE also matches the Kelvin sign to "k", which lower()
+    would not find.)"""
+    distinct = set(values)
+    ascii_values = sorted(v for v in distinct if v.isascii())
+    tried = {v for v in distinct if not v.isascii()}
+    joined = "\n".join(ascii_values).lower()
+    ends = list(accumulate(len(v) + 1 for v in ascii_values))
+    for word in _BOX_WORDS:
+        at = joined.find(word)
+        while at != -1:
+            i = bisect_right(ends, at)
+            tried.add(ascii_values[i])
+            at = joined.find(word, ends[i])  # the next value
+    return {v for v in tried if _BOX_IN_VALUES.search(v) is not None}
+
+
+def _named_boxes(named: list[tuple[str, HtmlElement]]) -> list[HtmlElement]:
+    """The elements of (class or id value, element) pairs whose value names a box,
+    each once, in the pairs' order."""
+    boxed = _box_values(value for value, _ in named)
+    return list(dict.fromkeys(el for value, el in named if value in boxed)) if boxed else []
+
+
 def _boxes(root: HtmlElement) -> list[HtmlElement]:
-    """Elements of ``root`` whose class or id names a box (:data:`_BOX_TOKEN`), in
-    document order. For a tree :func:`prune` made, those its walk found that are
-    still in the tree; for any other, one walk."""
+    """Elements of ``root`` whose class or id names a box (:data:`_BOX_TOKEN`).
+    For a tree :func:`prune` made, those it found that are still in the tree; for
+    any other, one walk."""
     found = _PRUNED_BOXES.get(root)
     if found is None:
-        return [
-            el
-            for el in root.iter(etree.Element)
-            if (_class_rule(el.get("class")) | _id_rule(el.get("id"))) & _BOX
-        ]
+        return _named_boxes(
+            [
+                (value, el)
+                for el in root.iter(etree.Element)
+                for value in (el.get("class"), el.get("id"))
+                if value is not None
+            ]
+        )
     return [el for el in found if _within(el, root)]
 
 
@@ -280,21 +304,30 @@ def prune(tree: HtmlElement, hints: Hints) -> HtmlElement:
         el for el in tree.iter(_CHROME_TAGS) if isinstance(el, HtmlElement)
     ]
     hidden: list[HtmlElement] = []
-    boxes: list[HtmlElement] = []
+    # (class or id value, element), for the boxes beside the article (_boxes).
+    named: list[tuple[str, HtmlElement]] = []
+    rules: dict[str, int] = {}  # a class value's rule, judged once per page
     for el in tree.iter(etree.Element):
         names = el.keys()  # one call; an attribute that is absent is not asked for
         if not names:
             continue
         get = el.get
-        rule = _class_rule(get("class")) if "class" in names else 0
+        rule = 0
+        if "class" in names:
+            value = get("class")
+            named.append((value, el))
+            rule = rules.get(value, -1)
+            if rule == -1:
+                rule = rules[value] = _class_rule(value)
         if "id" in names:
-            rule |= _id_rule(get("id"))
-        if rule & _BOX:
-            boxes.append(el)
-        if rule & _CHROME:
+            value = get("id")
+            named.append((value, el))
+            if value in _CHROME_IDS:
+                rule = 1
+        if rule == 1:
             chrome.append(el)
         elif (
-            rule & _HIDDEN
+            rule == 2
             or "hidden" in names
             or ("itemprop" in names and get("itemprop") in _MACHINE_PROPS)
             or ("style" in names and _hidden_style(get("style")))
@@ -311,7 +344,7 @@ def prune(tree: HtmlElement, hints: Hints) -> HtmlElement:
     for el in hidden:
         if el.getparent() is not None and not _holds_text(el):
             el.drop_tree()
-    _PRUNED_BOXES[tree] = boxes
+    _PRUNED_BOXES[tree] = _named_boxes(named)
     return tree
 
 
