@@ -474,6 +474,10 @@ def bulk_insert(s: Session, table: Table, rows: Sequence[dict[str, Any]]) -> Non
     the same constraints."""
     if not rows:
         return
+    if any(c.name not in rows[0] for c in table.columns):
+        # A column left to its default (none is, today): SQLAlchemy's insert fills it.
+        s.execute(insert(table), rows)
+        return
     conn = s.connection()
     dialect = conn.dialect
     names = ", ".join(c.name for c in table.columns)
