@@ -96,3 +96,57 @@ def test_copies_join_a_story_and_updates_keep_versions(db_url: str) -> None:
             row = s.scalars(select(RecordRow).where(RecordRow.url == original.url)).one()
         assert [(v.version, v.body) for v in versions] == [(1, "متن 1")]
         assert row.version == 2 and row.body == "نیا متن 1"
+
+
+def test_bulk_insert_stores_what_sqlalchemy_insert_stores(db_url: str) -> None:
+    # The store's bulk path (driver executemany or COPY, values bound by the
+    # columns' own types) against SQLAlchemy's insert of the same rows: every
+    # stored value equal, read back as the driver returns it.
+    from sqlalchemy import insert
+
+    from pressbot.db.engine import WriteSession
+    from pressbot.db.store import bulk_insert, row_values
+
+    now = datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=PKT)
+    records = [
+        _record(1),
+        _record(2, title_en="Police", updated_at=None, keywords=[], notes={"title": "x\ty"}),
+        _record(3, body='quote " tab\t back\\slash\nline', is_excerpt=True, place="پشاور"),
+    ]
+    table = RecordRow.__table__
+    with Store(db_url) as store, WriteSession(store.engine) as s:
+        for offset, write in ((0, "bulk"), (100, "sqlalchemy")):
+            rows = []
+            for n, record in enumerate(records, start=offset + 1):
+                row = {
+                    **row_values(record),
+                    "id": n,
+                    "url_key": f"k{n}",
+                    "first_seen_at": now,
+                    "changed_at": now,
+                    "version": 1,
+                    "change_seq": n,
+                    "cluster_id": None,
+                    "dedup": "first",
+                }
+                rows.append(row)
+            if write == "bulk":
+                bulk_insert(s, table, rows)  # type: ignore[arg-type]
+            else:
+                s.execute(insert(table), rows)
+        conn = s.connection()
+        names = [c.name for c in table.columns if c.name not in ("id", "url_key", "change_seq")]
+        got = conn.exec_driver_sql(f"SELECT id, {', '.join(names)} FROM records ORDER BY id").all()
+    assert [r[0] for r in got] == [1, 2, 3, 101, 102, 103]
+    assert [tuple(r[1:]) for r in got[:3]] == [tuple(r[1:]) for r in got[3:]]
+    assert got[0][1:] != got[1][1:]  # the rows differ: the check compares something
+
+
+def test_bulk_insert_leaves_a_row_without_every_column_to_sqlalchemy(sqlite_url: str) -> None:
+    from pressbot.db.engine import WriteSession
+    from pressbot.db.store import bulk_insert
+
+    with Store(sqlite_url) as store, WriteSession(store.engine) as s:
+        # size and the times are left to their defaults
+        bulk_insert(s, ClusterRow.__table__, [{"id": 7, "canonical_record_id": None}])  # type: ignore[arg-type]
+        assert s.scalars(select(ClusterRow.size)).one() is not None

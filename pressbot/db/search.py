@@ -70,7 +70,8 @@ TITLE_WEIGHT: Final = 2.5
 POOL: Final = 1000
 
 _PG_DOC: Final = (
-    "setweight(to_tsvector('simple', :title), 'A') || setweight(to_tsvector('simple', :body), 'B')"
+    "setweight(to_tsvector('simple', d.title), 'A') "
+    "|| setweight(to_tsvector('simple', d.body), 'B')"
 )
 # Straight and typographic double quotes delimit a phrase.
 _PHRASE: Final = re.compile(r'"([^"]*)"|“([^”]*)”|«([^»]*)»')
@@ -98,24 +99,34 @@ def index(
     if not rows:
         return
     keys = body_keys or [None] * len(rows)
-    params = []
-    for row, key in zip(rows, keys, strict=True):
-        title, body = documents(row, key)
-        params.append({"id": row["id"], "title": title, "body": body})
-    if _dialect(session) == "postgresql":
-        session.execute(
-            text(
-                f"INSERT INTO records_tsv (record_id, doc) VALUES (:id, {_PG_DOC}) "
-                "ON CONFLICT (record_id) DO UPDATE SET doc = excluded.doc"
-            ),
-            params,
+    params = [(row["id"], *documents(row, key)) for row, key in zip(rows, keys, strict=True)]
+    if isinstance(session, Session):
+        # What ``session.execute`` would do first: the session's pending changes
+        # (the record's new text) reach the database before its index entry.
+        session.flush()
+        conn = session.connection()
+    else:
+        conn = session
+    if conn.dialect.name == "postgresql":
+        # One statement for the batch, the rows as three arrays (a statement per row
+        # cost the server a parse and plan each). One statement may not update a
+        # row twice: a record given twice keeps its last text, as before.
+        docs = {rid: (title, body) for rid, title, body in params}
+        conn.exec_driver_sql(
+            f"INSERT INTO records_tsv (record_id, doc) SELECT d.id, {_PG_DOC} "
+            "FROM unnest(%(ids)s::integer[], %(titles)s::text[], %(bodies)s::text[]) "
+            "AS d(id, title, body) "
+            "ON CONFLICT (record_id) DO UPDATE SET doc = excluded.doc",
+            {
+                "ids": list(docs),
+                "titles": [title for title, _ in docs.values()],
+                "bodies": [body for _, body in docs.values()],
+            },
         )
     else:
-        session.execute(
-            text(
-                f"INSERT OR REPLACE INTO {FTS_TABLE} (rowid, title, body) "
-                "VALUES (:id, :title, :body)"
-            ),
+        # Tuples straight to the driver (the values are ids and text already).
+        conn.exec_driver_sql(
+            f"INSERT OR REPLACE INTO {FTS_TABLE} (rowid, title, body) VALUES (?, ?, ?)",
             params,
         )
 
