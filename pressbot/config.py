@@ -141,6 +141,13 @@ SPECS: tuple[Spec, ...] = (
         "PostgreSQL: seconds a session may idle in a transaction or wait for a lock",
     ),
     Spec(
+        "PRESSBOT_SQLITE_MMAP_MB",
+        _int(0),
+        "1024",
+        "SQLite: megabytes of the database file read through memory mapping (0: off; "
+        "SQLite caps it at its build's limit, usually 2 GB)",
+    ),
+    Spec(
         "PRESSBOT_MAX_MINUTES",
         _float(0),
         "0",

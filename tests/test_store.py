@@ -150,3 +150,21 @@ def test_bulk_insert_leaves_a_row_without_every_column_to_sqlalchemy(sqlite_url:
         # size and the times are left to their defaults
         bulk_insert(s, ClusterRow.__table__, [{"id": 7, "canonical_record_id": None}])  # type: ignore[arg-type]
         assert s.scalars(select(ClusterRow.size)).one() is not None
+
+
+@pytest.mark.parametrize(("setting", "expected"), [("1024", 1024 * 1024 * 1024), ("0", 0)])
+def test_sqlite_reads_through_a_memory_map_of_the_configured_size(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch, setting: str, expected: int
+) -> None:
+    from pressbot import settings
+    from pressbot.db.engine import make_engine
+
+    monkeypatch.setattr(settings, "PRESSBOT_SQLITE_MMAP_MB", setting)
+    engine = make_engine(sqlite_url)
+    try:
+        with engine.connect() as conn:
+            # SQLite caps the size at its build's limit (SQLITE_MAX_MMAP_SIZE).
+            got = conn.exec_driver_sql("PRAGMA mmap_size").scalar()
+            assert got == expected or (expected > 0 and 0 < got <= expected)
+    finally:
+        engine.dispose()
