@@ -208,7 +208,9 @@ class DatabaseOwner:
         """The crawler's store (opened, and the schema migrated, on first use). Raises
         whatever the database raises when it is unreachable; the next use tries again."""
         if self._store is None:
-            self._store = Store(self.database_url)
+            # The crawl's settings: ``-s PRESSBOT_SQLITE_MMAP_MB=…`` applies too.
+            settings = self.crawler.settings if self.crawler is not None else None
+            self._store = Store(self.database_url, settings=settings)
         return self._store
 
     @property

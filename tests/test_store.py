@@ -168,3 +168,23 @@ def test_sqlite_reads_through_a_memory_map_of_the_configured_size(
             assert got == expected or (expected > 0 and 0 < got <= expected)
     finally:
         engine.dispose()
+
+
+def test_a_crawls_settings_reach_its_engine(sqlite_url: str) -> None:
+    # `scrapy crawl … -s PRESSBOT_SQLITE_MMAP_MB=0` (a crawl's own settings) applies
+    # to the engine the crawl's DatabaseOwner makes; settings without it fall back
+    # to the environment's value (1024 MB by default).
+    from types import SimpleNamespace
+
+    from scrapy.settings import Settings
+
+    from pressbot.extensions import DatabaseOwner
+
+    for given, expected in (({"PRESSBOT_SQLITE_MMAP_MB": "0"}, 0), ({}, 1024 * 1024 * 1024)):
+        crawler = SimpleNamespace(settings=Settings(given))
+        owner = DatabaseOwner(sqlite_url, crawler)
+        try:
+            with owner.engine.connect() as conn:
+                assert conn.exec_driver_sql("PRAGMA mmap_size").scalar() == expected
+        finally:
+            owner.store.close()

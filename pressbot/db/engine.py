@@ -19,9 +19,22 @@ from pressbot.files import create_file
 WRITING: ContextVar[bool] = ContextVar("pressbot_writing", default=False)
 
 
-def make_engine(url: str, *, create: bool = True) -> Engine:
+def _setting(settings: Any, name: str) -> int:
+    """A whole-number pressbot setting: from ``settings`` (a crawl's Scrapy settings,
+    ``-s`` values included) when given, else as the environment set it."""
+    value = settings.get(name) if settings is not None else None
+    if value is None:  # no crawl, or a crawl whose settings lack it
+        from pressbot import settings as environment
+
+        value = getattr(environment, name)
+    return int(value)
+
+
+def make_engine(url: str, *, create: bool = True, settings: Any = None) -> Engine:
     """An engine for ``url``. ``create=False`` (read-only commands): a SQLite file that
-    does not exist is a :class:`UsageError`, not a new empty database."""
+    does not exist is a :class:`UsageError`, not a new empty database. ``settings``:
+    a crawl's Scrapy settings, for PRESSBOT_SQLITE_MMAP_MB and PRESSBOT_DB_TIMEOUT
+    (else the environment's values)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if (
@@ -38,9 +51,7 @@ def make_engine(url: str, *, create: bool = True) -> Engine:
             # -wal and -shm files SQLite copies it to) is never world-writable.
             create_file(parsed.database)
         engine = create_engine(url, connect_args={"timeout": 30})
-        from pressbot import settings
-
-        mmap_bytes = int(settings.PRESSBOT_SQLITE_MMAP_MB) * 1024 * 1024
+        mmap_bytes = _setting(settings, "PRESSBOT_SQLITE_MMAP_MB") * 1024 * 1024
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -71,9 +82,7 @@ def make_engine(url: str, *, create: bool = True) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE" if WRITING.get() else "BEGIN")
 
         return engine
-    from pressbot.settings import PRESSBOT_DB_TIMEOUT
-
-    ms = int(PRESSBOT_DB_TIMEOUT) * 1000
+    ms = _setting(settings, "PRESSBOT_DB_TIMEOUT") * 1000
     return create_engine(
         url,
         pool_pre_ping=True,

@@ -80,10 +80,12 @@ class Store:
         migrate: bool = True,
         near: bool = True,
         engine: Engine | None = None,
+        settings: Any = None,
     ) -> None:
         self.url = url
         self._owns_engine = engine is None
-        self.engine = make_engine(url) if engine is None else engine
+        # ``settings``: a crawl's Scrapy settings, for the engine's options.
+        self.engine = make_engine(url, settings=settings) if engine is None else engine
         # Link near-duplicates (syndicated copies, excerpts) as well as exact copies.
         self.near = near
         if migrate:
