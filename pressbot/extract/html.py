@@ -74,7 +74,8 @@ _MACHINE_PROPS = frozenset(
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 # The rules run in Python over every element with attributes, in one walk: lxml
 # walks a tree (and picks tags) far faster than it tests XPath predicates on every
-# element, and a class or style value is judged once per value (themes repeat them).
+# element; a class value is judged once per page and a style value once (themes
+# repeat them).
 
 
 def _class_rule(value: str) -> int:
