@@ -94,6 +94,7 @@ def test_all_sites_down_exits_1(sqlite_url: str, tmp_path: Path) -> None:
         (["-s", "PRESSBOT_MAX_TRIES=0"], "PRESSBOT_MAX_TRIES='0': must be at least 1"),
         (["-s", "DOWNLOAD_TIMEOUT=soon"], "DOWNLOAD_TIMEOUT='soon'"),
         (["-s", "PRESSBOT_INCREMENTAL=maybe"], "PRESSBOT_INCREMENTAL='maybe'"),
+        (["-s", "PRESSBOT_SQLITE_MMAP_MB=-1"], "PRESSBOT_SQLITE_MMAP_MB='-1': must be at least 0"),
         (["--database", "nonsense://x"], "not a usable database URL"),
         (["no_such_source"], "unknown source(s): no_such_source"),
         (["--jobs", "0"], "must be above zero"),
