@@ -705,7 +705,9 @@ def _check_writable(path: str) -> None:
     except OSError as exc:
         raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from exc
     if not existed:
-        target.unlink()
+        # Another process may have made and removed it meanwhile (`crawl --jobs 2`
+        # checks from each worker at once): gone is what this wanted.
+        target.unlink(missing_ok=True)
 
 
 def cmd_export(args: argparse.Namespace) -> int:

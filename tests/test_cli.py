@@ -158,3 +158,27 @@ def test_db_upgrade_and_current(tmp_path: Path) -> None:
     assert "empty" in pressbot("db", "current", "--database", url).stdout
     assert pressbot("db", "upgrade", "--database", url).returncode == 0
     assert "(head)" in pressbot("db", "current", "--database", url).stdout
+
+
+def test_writability_check_tolerates_another_process_removing_the_probe(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `crawl --jobs 2`: each worker checks the dead-letter file at once; the other
+    # worker may remove the empty probe file this one was about to remove.
+    import contextlib
+    from collections.abc import Iterator
+
+    from pressbot import cli
+
+    real_open = cli.open_new
+
+    @contextlib.contextmanager
+    def open_then_removed(path: Path, mode: str) -> Iterator[None]:
+        with real_open(path, mode):
+            yield
+        Path(path).unlink()  # the other worker's clean-up
+
+    monkeypatch.setattr(cli, "open_new", open_then_removed)
+    target = tmp_path / "dead.jsonl"
+    cli._check_writable(str(target))
+    assert not target.exists()
