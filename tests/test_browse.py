@@ -177,6 +177,24 @@ def _shot(driver: Any, tmp_path: Path, name: str) -> Path:
     return path
 
 
+def _click_and_wait(driver: Any, element: Any) -> None:
+    """Click a link or submit button and return once the next page has replaced this one.
+
+    A click only starts the navigation: reading rows straight after it can read the old
+    page (seen in CI as an empty result list for a search that matches).
+    """
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    old = driver.find_element(By.TAG_NAME, "html")
+    element.click()
+    WebDriverWait(driver, 30).until(expected_conditions.staleness_of(old))
+    WebDriverWait(driver, 30).until(
+        lambda d: d.execute_script("return document.readyState") == "complete"
+    )
+
+
 # --- in the browser -----------------------------------------------------------------
 def test_a_story_with_its_copies_reads_right_to_left(
     browser: Any, site: str, archive: Archive, tmp_path: Path
@@ -226,7 +244,7 @@ def test_search_typed_with_arabic_letter_forms_finds_the_urdu_record(
     query = "ڈینگی کیسز".translate(ARABIC)
     assert query == "ڈينگي كيسز"
     box.send_keys(query)
-    browser.find_element(By.CSS_SELECTOR, "form.sql input[type=submit]").click()
+    _click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "form.sql input[type=submit]"))
     rows = browser.find_elements(By.CSS_SELECTOR, "table.rows-and-columns tbody tr")
     assert rows, browser.page_source[:2000]
     assert urllib.parse.unquote(browser.current_url).endswith(f"q={query}".replace(" ", "+"))
@@ -238,7 +256,7 @@ def test_search_typed_with_arabic_letter_forms_finds_the_urdu_record(
     assert "/story?cluster=" in (story.get_attribute("href") or "")
     _shot(browser, tmp_path, "search")
     # The story link opens its page.
-    story.click()
+    _click_and_wait(browser, story)
     assert len(browser.find_elements(By.CSS_SELECTOR, "table.rows-and-columns tbody tr")) == 2
 
 
