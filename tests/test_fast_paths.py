@@ -131,6 +131,28 @@ def test_short_blocks_are_what_the_xpath_selected(pieces: list[str], most: int) 
     assert _colon_holders(tree) == colon
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=40), st.sampled_from([10, 30, 60]))
+def test_blocks_left_out_for_text_after_a_colon_are_never_markers(
+    pieces: list[str], most: int
+) -> None:
+    tree = parse_html("<html><body><div>" + "".join(pieces) + "</div></body></html>")
+    every = _short_blocks(tree, most)
+    kept = _short_blocks(tree, most, ending_at_colon=True)
+    assert set(kept) <= set(every)
+    left_out = [el for el in every if el not in set(kept)]
+    assert not [el for el in left_out if is_marker(" ".join(el.text_content().split()))]
+
+
+def test_a_marker_split_over_elements_is_still_found() -> None:
+    tree = parse_html(
+        "<html><body><p>Photo: AP</p><div><span>یہ بھی پڑھیں</span><b>:</b> </div>"
+        "<h3><a href='/b'>تیسری خبر کی سرخی</a></h3><p>Read more: elsewhere</p>"
+        "<h3><a href='/c'>not a teaser</a></h3></body></html>"
+    )
+    assert teaser_titles(tree, is_marker) == [("تیسری خبر کی سرخی", "/b")]
+
+
 def test_function_words_count_once_per_occurrence() -> None:
     # "است" is Persian, "هذا" Arabic, "ہے" Urdu (a word, and two Urdu-only letters).
     score = evidence("است است هذا ہے")

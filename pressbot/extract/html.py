@@ -667,18 +667,29 @@ def _printed(text: str) -> int:
     return len(text) - sum(text.count(c) for c in " \t\r\n")
 
 
-def _short_blocks(tree: HtmlElement, most: int) -> list[HtmlElement]:
+def _ends_at_colon(text: str) -> bool:
+    """Whether nothing but white space follows the first colon of ``text``."""
+    at = min(i for i in (text.find(":"), text.find("\uff1a")) if i >= 0)
+    return not text[at + 1 :].strip()
+
+
+def _short_blocks(
+    tree: HtmlElement, most: int, *, ending_at_colon: bool = False
+) -> list[HtmlElement]:
     """Blocks (:data:`_SHORT_TAGS`) of the whole document, in document order, whose
     text holds a colon and, with spaces normalised as XPath's normalize-space()
     does (non-breaking spaces stay), is not empty and at most ``most`` long.
 
     Each text node with a colon is followed up through its ancestors until a block
     is longer than ``most``: every element above it holds its text, so is longer.
-    A text node longer than that by itself (a script's) is not followed at all."""
+    A text node longer than that by itself (a script's) is not followed at all.
+    ``ending_at_colon``: nor is one with more than white space after its first
+    colon ("10:30", "Photo: AP"), as every block holding it says more after a
+    colon too (what a standalone marker never does)."""
     found: set[HtmlElement] = set()
     looked: set[HtmlElement] = set()
     for owner, own in _colon_owners(tree):
-        if _printed(own) > most:
+        if _printed(own) > most or (ending_at_colon and not _ends_at_colon(own)):
             continue
         el: HtmlElement | None = owner
         while el is not None and el not in looked:
@@ -706,7 +717,9 @@ def teaser_titles(
     """Titles (and links) that follow a standalone "پڑھیں:" marker, in page order:
     the headline of an appended article, which text extraction tends to drop."""
     out: list[tuple[str, str | None]] = []
-    for el in _short_blocks(tree, 2 * MARKER_MAX):
+    # A marker's text ends at its only colon (clean.py's teaser pattern: the marker
+    # words hold none, and nothing may follow).
+    for el in _short_blocks(tree, 2 * MARKER_MAX, ending_at_colon=True):
         text = " ".join(el.text_content().split())
         if not text or len(text) > MARKER_MAX or not is_marker(text):
             continue
