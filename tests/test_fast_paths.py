@@ -153,6 +153,19 @@ def test_a_marker_split_over_elements_is_still_found() -> None:
     assert teaser_titles(tree, is_marker) == [("تیسری خبر کی سرخی", "/b")]
 
 
+def test_prune_drops_the_heads_metadata_only() -> None:
+    tree = parse_html(
+        "<html><head><title>سرخی</title><meta name='description' content='x'>"
+        "<link rel='canonical' href='/a'><base href='/'></head><body>"
+        "<meta name='x' content='y'><p>متن</p></body></html>"
+    )
+    pruned = prune(tree, Hints())
+    assert [el.tag for el in pruned.find("head")] == ["title"]
+    assert pruned.find("body/meta").get("name") == "x"
+    # The page itself keeps all of it: dates and structured data read it.
+    assert len(tree.find("head")) == 4
+
+
 def test_function_words_count_once_per_occurrence() -> None:
     # "است" is Persian, "هذا" Arabic, "ہے" Urdu (a word, and two Urdu-only letters).
     score = evidence("است است هذا ہے")

@@ -45,6 +45,7 @@ from pressbot.sources import Hints
 # tokens, so "has-sidebar" on <body> or "share-friendly-article" never takes the
 # article with it; the rest of the page chrome is trafilatura's job.
 _NEVER_TEXT = ("script", "style")
+_HEAD_DATA = ("meta", "link", "base")
 _CHROME_TAGS = ("noscript", "iframe", "form", "textarea")
 _CHROME_IDS = frozenset({"respond", "comments", "disqus_thread"})
 _CHROME_CLASSES = frozenset(
@@ -300,6 +301,13 @@ def prune(tree: HtmlElement, hints: Hints) -> HtmlElement:
     total = len(tree.text_content()) or 1
     for el in list(tree.iter(_NEVER_TEXT)):
         if el.getparent() is not None:
+            el.drop_tree()
+    head = tree.find("head")
+    if head is not None:
+        # The head's metadata: no text, and every reader of it (dates, titles,
+        # structured data, the canonical link) reads the unpruned tree. Out of the
+        # copies trafilatura makes and the paths it evaluates.
+        for el in list(head.iterchildren(_HEAD_DATA)):
             el.drop_tree()
     chrome: list[HtmlElement] = [
         el for el in tree.iter(_CHROME_TAGS) if isinstance(el, HtmlElement)
