@@ -29,7 +29,10 @@ own stats: responses over the time from the first crawler's start to the last
 one's finish (one crawler per source, in one process or two). Whole-command wall
 time, including start-up and database set-up, is printed beside it, with the CPU
 time of the command and its workers (how many cores it kept busy: a shared
-machine may not give `--jobs 2` a second one). `scrapy bench` runs before and
+machine may not give `--jobs 2` a second one). The resident memory of each
+crawling process is sampled twice a second: its highest value in the second
+quarter of the run beside the last quarter's shows whether memory grows with the
+pages crawled. `scrapy bench` runs before and
 after the pressbot crawls, and their mean is the reference.
 """
 
@@ -45,6 +48,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from datetime import datetime
 from pathlib import Path
@@ -178,14 +182,73 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _descendants(pid: int) -> list[int]:
+    """``pid`` and every process below it (Linux /proc)."""
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        try:
+            kids = Path(f"/proc/{p}/task/{p}/children").read_text().split()
+        except OSError:
+            continue
+        todo.extend(int(k) for k in kids)
+    return out
+
+
+def _rss_mb(pid: int) -> float | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
+class RssSampler:
+    """The resident memory of a command and its workers, sampled twice a second, to
+    show whether a long crawl's memory grows with the pages crawled."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.samples: dict[int, list[float]] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.5):
+            for p in _descendants(self.pid):
+                mb = _rss_mb(p)
+                if mb is not None:
+                    self.samples.setdefault(p, []).append(mb)
+
+    def stop(self) -> str:
+        self._stop.set()
+        self._thread.join()
+        # The processes that crawled: the largest, and any as long-lived.
+        longest = max((len(v) for v in self.samples.values()), default=0)
+        parts = []
+        for values in self.samples.values():
+            if len(values) < max(8, longest // 2) or max(values) < 80:
+                continue  # a short-lived helper or the small parent of --jobs 2
+            q = len(values) // 4
+            parts.append(
+                f"{max(values[q : 2 * q]):.0f} MB in the 2nd quarter, "
+                f"{max(values[-q:]):.0f} MB in the last, peak {max(values):.0f} MB"
+            )
+        return "; ".join(parts) or "too short to sample"
+
+
 def crawl(
     mirror_url: str, db: str, dead: Path, jobs: int, pages: int
-) -> tuple[int, float, float, float]:
+) -> tuple[int, float, float, float, str]:
     """pressbot crawl of both sources: (responses, crawl seconds, command seconds,
-    CPU seconds of the command and its workers)."""
+    CPU seconds of the command and its workers, resident memory over the run)."""
     cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    done = subprocess.run(
+    proc = subprocess.Popen(
         [
             sys.executable,
             "-m",
@@ -216,16 +279,20 @@ def crawl(
             f"PRESSBOT_MAX_LISTING_PAGES={pages // PER_LISTING + 10}",
         ],
         cwd=REPO,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
     )
+    sampler = RssSampler(proc.pid)
+    _out, err = proc.communicate()
+    memory = sampler.stop()
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     used = after.ru_utime - cpu.ru_utime + after.ru_stime - cpu.ru_stime
-    if done.returncode != 0:
-        sys.exit(f"pressbot crawl --jobs {jobs} exited {done.returncode}:\n{done.stderr[-3000:]}")
-    responses, elapsed = crawl_stats(done.stderr)
-    return responses, elapsed, wall, used
+    if proc.returncode != 0:
+        sys.exit(f"pressbot crawl --jobs {jobs} exited {proc.returncode}:\n{err[-3000:]}")
+    responses, elapsed = crawl_stats(err)
+    return responses, elapsed, wall, used, memory
 
 
 def main() -> None:
@@ -270,7 +337,7 @@ def main() -> None:
             cpus: dict[int, float] = {}
             for jobs in (1,) if args.skip_jobs2 else (1, 2):
                 db = fresh_database(tmp, f"pressbot_crawl_bench_j{jobs}", args.postgres)
-                responses, seconds, wall, cpu = crawl(
+                responses, seconds, wall, cpu, memory = crawl(
                     f"http://127.0.0.1:{port}", db, tmp / f"j{jobs}.dead", jobs, args.pages
                 )
                 rates[jobs] = responses * 60 / seconds
@@ -282,6 +349,7 @@ def main() -> None:
                     f"{1000 * cpu / responses:.1f} ms/page, {cpu / wall:.2f} cores busy; "
                     f"{stored(db)} records stored)"
                 )
+                print(f"  resident memory per crawling process: {memory}")
         finally:
             server.terminate()
             server.wait()
