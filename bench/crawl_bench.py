@@ -30,9 +30,8 @@ one's finish (one crawler per source, in one process or two). Whole-command wall
 time, including start-up and database set-up, is printed beside it, with the CPU
 time of the command and its workers (how many cores it kept busy: a shared
 machine may not give `--jobs 2` a second one). The resident memory of each
-crawling process is sampled twice a second: its highest value in the second
-quarter of the run beside the last quarter's shows whether memory grows with the
-pages crawled. `scrapy bench` runs before and
+crawling process is sampled twice a second; its highest value in each tenth
+of the run shows whether memory grows with the pages crawled. `scrapy bench` runs before and
 after the pressbot crawls, and their mean is the reference.
 """
 
@@ -233,10 +232,10 @@ class RssSampler:
         for values in self.samples.values():
             if len(values) < max(8, longest // 2) or max(values) < 80:
                 continue  # a short-lived helper or the small parent of --jobs 2
-            q = len(values) // 4
+            q = len(values) / 10
+            highs = [max(values[round(i * q) : round((i + 1) * q)]) for i in range(10)]
             parts.append(
-                f"{max(values[q : 2 * q]):.0f} MB in the 2nd quarter, "
-                f"{max(values[-q:]):.0f} MB in the last, peak {max(values):.0f} MB"
+                "highest per tenth of the run " + " / ".join(f"{h:.0f}" for h in highs) + " MB"
             )
         return "; ".join(parts) or "too short to sample"
 
