@@ -20,7 +20,6 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
 
 from pressbot.extract.limits import (
     BODY_MIN,
@@ -59,13 +58,14 @@ from pressbot.lexicon.phrases import (
 )
 from pressbot.text.dates import find_date, parse_dateline
 from pressbot.text.letters import PHRASE_ALEF
+from pressbot.text.memo import line_cache
 from pressbot.text.urdu import fold, phrase_pattern, urdu_ratio
 
 _STRIP = " \t\u00a0:：-–—|•·»«›‹>*#.\u06d4\u060c←→⟵⟶"
 _SPACES = re.compile(r"\s+")
 
 
-@lru_cache(maxsize=16384)
+@line_cache(16384)
 def line_key(line: str) -> str:
     """A comparison key for phrase-list look-ups: letter forms, digits, diacritics
     and case folded (:func:`pressbot.text.urdu.fold`), compatibility characters
@@ -171,7 +171,7 @@ _SENTENCE_END = re.compile(r"[۔.؟?!”\"'’)\]]\s*$")
 _SENTENCE_LABELS = frozenset(line_key(x) for x in ("تاریخ", "date"))
 
 
-@lru_cache(maxsize=16384)
+@line_cache(16384)
 def is_boilerplate(line: str, slogans: frozenset[str] = frozenset()) -> bool:
     """A line that is never article text: a listed phrase or slogan, a shape of
     boilerplate (counters, credits, share bars, breadcrumbs, page-type headers), a

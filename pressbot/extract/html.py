@@ -38,6 +38,7 @@ from pressbot.extract.limits import (
     TEASER_LINE_MAX,
 )
 from pressbot.sources import Hints
+from pressbot.text.memo import line_cache
 
 # Removed on every site before extraction: scripts and forms, comment forms and
 # threads (WordPress themes often put them inside the content container, where
@@ -418,7 +419,7 @@ _NOT_PRINTED = re.compile(
 )
 
 
-@lru_cache(maxsize=8192)
+@line_cache(8192)
 def _align_key(line: str) -> str:
     """What trafilatura leaves of a line: it drops format characters (ZWNJ too),
     rewrites whitespace and applies NFC (which reorders a shadda typed before a

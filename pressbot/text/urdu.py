@@ -51,6 +51,7 @@ from pressbot.text.letters import (
     is_mark,
     spellings,
 )
+from pressbot.text.memo import line_cache
 
 __all__ = [
     "fold",
@@ -261,7 +262,7 @@ def match_key(text: str) -> str:
     return " ".join(text.split())
 
 
-@lru_cache(maxsize=8192)
+@line_cache(8192)
 def fold(text: str) -> str:
     """:func:`match_key` with punctuation and line breaks' spaces kept: letter
     forms, diacritics, digits and case folded, whitespace collapsed. For phrase
