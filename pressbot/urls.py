@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Final
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
 # Parameters that identify a campaign, a click or a session, never a page.
@@ -48,7 +49,14 @@ def _clean_query(query: str) -> str:
     return urlencode(kept, doseq=True)
 
 
-@lru_cache(maxsize=1 << 16)
+# The spider, the fingerprinter and the store ask about a URL within a few thousand
+# URLs of one another; a crawl's URLs are otherwise new, and fill a cache as it
+# runs. 8,192 entries cover those repeats in about 2.5 MB per cache; 65,536 entries
+# of 70-character URLs hold 20 MB each.
+_URL_CACHE: Final = 1 << 13
+
+
+@lru_cache(maxsize=_URL_CACHE)
 def canonical_url(url: str) -> str:
     """A clean, still-working spelling of ``url``. (Cached: the spider, the store and
     the fingerprinter ask for the same URLs again and again.)"""
@@ -63,7 +71,7 @@ def canonical_url(url: str) -> str:
     return urlunsplit((scheme, netloc, _clean_path(parts.path), _clean_query(parts.query), ""))
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=_URL_CACHE)
 def url_key(url: str) -> str:
     """The identity of a page: canonical URL with scheme and ``www.`` folded."""
     parts = urlsplit(canonical_url(url))
