@@ -39,3 +39,17 @@ def test_cached_line_functions_answer_as_before() -> None:
     assert line_key("Go To Top") == "go to top"
     assert is_boilerplate("Go To Top") and not is_boilerplate(paragraph)
     assert is_boilerplate("Post Views: 1", frozenset())
+
+
+def test_pages_of_one_source_share_one_set_of_slogan_keys() -> None:
+    from pressbot.extract.html import parse_html
+    from pressbot.extract.page import Page
+    from pressbot.sources import get
+
+    source = get("kp_police")
+    html = "<html><body><p>Our Faith, Corruption Free Pakistan</p><p>متن</p></body></html>"
+    url = "https://kppolice.gov.pk/press_release_detail.php?id=1"
+    first, second = (Page(parse_html(html), url, source=source).options for _ in range(2))
+    # One object, not an equal copy per page: cached is_boilerplate answers key on it.
+    assert first.slogans is second.slogans
+    assert first.slogans == frozenset(line_key(s) for s in source.hints.slogans)

@@ -27,7 +27,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any, ClassVar
 from urllib.parse import urljoin
 
@@ -103,6 +103,14 @@ def join_url(base: str, href: str | None) -> str | None:
         return urljoin(base, href.strip())
     except ValueError:
         return None
+
+
+@lru_cache(maxsize=256)
+def slogan_keys(slogans: tuple[str, ...]) -> frozenset[str]:
+    """The keys of a source's slogans, one set per source: the set is part of the
+    key of every cached :func:`is_boilerplate` answer, and a new one per page made
+    each of them hold a copy."""
+    return frozenset(line_key(s) for s in slogans)
 
 
 class _Lazy(Mapping[str, str]):
@@ -442,7 +450,7 @@ class Page:
         return CleanOptions(
             now=self.fetched_at,
             tz=self.tz,
-            slogans=frozenset(line_key(s) for s in self.hints.slogans),
+            slogans=slogan_keys(self.hints.slogans),
             known_titles=tuple(t for t in (title, title_en, seen) if t),
             title=title,
             title_en=title_en,
@@ -645,8 +653,8 @@ class TextPage(Page):
     def options(self) -> CleanOptions:
         # Without a source, the slogans of every registered source are known boilerplate.
         pool = [self.source] if self.source else all_sources()
-        slogans = {line_key(s) for src in pool for s in src.hints.slogans}
-        return CleanOptions(now=self.fetched_at, tz=self.tz, slogans=frozenset(slogans))
+        slogans = tuple(s for src in pool for s in src.hints.slogans)
+        return CleanOptions(now=self.fetched_at, tz=self.tz, slogans=slogan_keys(slogans))
 
     @cached_property
     def head(self) -> Cleaned:
