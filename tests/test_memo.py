@@ -28,6 +28,8 @@ def test_lines_go_to_the_cache_for_their_length() -> None:
         upper("d" * (SHORT_CHARS + 2 + n))
     assert upper.cache_info()[1].currsize == 2  # type: ignore[attr-defined]
     assert upper.cache_info()[0].currsize == 1  # type: ignore[attr-defined]
+    assert upper(line="e") == "E"  # by keyword: answered, not cached
+    assert upper.cache_info()[0].currsize == 1  # type: ignore[attr-defined]
     upper.cache_clear()  # type: ignore[attr-defined]
     assert [i.currsize for i in upper.cache_info()] == [0, 0]  # type: ignore[attr-defined]
 

@@ -48,7 +48,8 @@ def line_cache(
 
         @wraps(fn)
         def call(*args: P.args, **kwargs: P.kwargs) -> R:
-            n = len(args[0])  # type: ignore[arg-type]
+            # The line given by keyword: not cached (no caller does; still answered).
+            n = len(args[0]) if args else LONG_CHARS + 1  # type: ignore[arg-type]
             if n <= SHORT_CHARS:
                 return short(*args, **kwargs)
             if n <= LONG_CHARS:
