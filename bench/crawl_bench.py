@@ -31,8 +31,8 @@ time, including start-up and database set-up, is printed beside it, with the CPU
 time of the command and its workers (how many cores it kept busy: a shared
 machine may not give `--jobs 2` a second one). The resident memory of each
 crawling process is sampled twice a second; its highest value in each tenth
-of the run shows whether memory grows with the pages crawled. `scrapy bench` runs before and
-after the pressbot crawls, and their mean is the reference.
+of the run shows whether memory grows with the pages crawled. `scrapy bench`
+runs before and after the pressbot crawls, and their mean is the reference.
 """
 
 from __future__ import annotations
@@ -226,12 +226,18 @@ class RssSampler:
     def stop(self) -> str:
         self._stop.set()
         self._thread.join()
-        # The processes that crawled: the largest, and any as long-lived.
+        # The processes that crawled: those sampled for at least half the run. With
+        # --jobs 2 the command itself only waits for its workers: left out.
         longest = max((len(v) for v in self.samples.values()), default=0)
+        crawling = {
+            pid: values
+            for pid, values in self.samples.items()
+            if len(values) >= max(8, longest // 2)
+        }
+        if len(crawling) > 1:
+            crawling.pop(self.pid, None)
         parts = []
-        for values in self.samples.values():
-            if len(values) < max(8, longest // 2) or max(values) < 80:
-                continue  # a short-lived helper or the small parent of --jobs 2
+        for values in crawling.values():
             q = len(values) / 10
             highs = [max(values[round(i * q) : round((i + 1) * q)]) for i in range(10)]
             parts.append(
