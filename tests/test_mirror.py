@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import socket
+import threading
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -57,3 +59,40 @@ def test_server_listens_on_loopback_only(tmp_path: Path) -> None:
     (tmp_path / "day1").mkdir()
     with pytest.raises(ValueError, match="loopback"):
         MirrorServer(tmp_path, host="0.0.0.0")
+
+
+def test_a_burst_of_connections_waits_for_the_server_instead_of_being_dropped(
+    tmp_path: Path,
+) -> None:
+    # Scrapy's connection pool opens connections in bursts (at low concurrency it
+    # replaces one for almost every request). A listen queue of five dropped the
+    # SYNs beyond it, and each dropped one cost its request a one-second retry.
+    (tmp_path / "day1" / "x.pk").mkdir(parents=True)
+    (tmp_path / "day1" / "x.pk" / "robots.txt").write_text("User-agent: *\nAllow: /\n")
+    server = MirrorServer(tmp_path)  # listening, not yet accepting
+    host, port = server.httpd.server_address[:2]
+    clients: list[socket.socket] = []
+    try:
+        for _ in range(40):
+            # Connected by the kernel while it queues the connection for accept();
+            # a full queue drops the SYN and this times out.
+            clients.append(socket.create_connection((host, port), timeout=0.5))
+        server.start()
+        for sock in clients:
+            sock.sendall(b"GET /x.pk/robots.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        for sock in clients:
+            sock.settimeout(5)
+            assert sock.recv(64).startswith(b"HTTP/1.1 200")
+    finally:
+        for sock in clients:
+            sock.close()
+        server.stop()
+
+
+def test_stopping_a_server_that_never_served_returns(tmp_path: Path) -> None:
+    (tmp_path / "day1").mkdir()
+    server = MirrorServer(tmp_path)
+    stopper = threading.Thread(target=server.stop, daemon=True)
+    stopper.start()
+    stopper.join(5)
+    assert not stopper.is_alive()
