@@ -105,6 +105,12 @@ def build(root: Path, pages: int) -> None:
             (site / name).write_text(f"<html><body><table>{rows}</table>{nxt}</body></html>")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of one process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def stored(url: str) -> int:
     from sqlalchemy import create_engine, text
 
@@ -151,6 +157,24 @@ def crawl_stats(log: str) -> tuple[int, float]:
     else:
         span = max((float(x) for x in _ELAPSED.findall(log)), default=0.0)
     return responses, span
+
+
+def crawler_spans(log: str) -> str:
+    """Each crawler's start after the first one's, and how long it crawled: an
+    uneven split leaves a core idle at the end of a `--jobs 2` run."""
+    stamps = [
+        (what, datetime(*(int(x) for x in fields.split(",") if x.strip())))
+        for what, fields in _TIMES.findall(log)
+    ]
+    starts = [t for what, t in stamps if what == "start"]
+    finishes = [t for what, t in stamps if what == "finish"]
+    if not starts or len(starts) != len(finishes):
+        return "not in the log"
+    first = min(starts)
+    return ", ".join(
+        f"+{(s - first).total_seconds():.1f} s for {(f - s).total_seconds():.1f} s"
+        for s, f in zip(starts, finishes, strict=True)
+    )
 
 
 def scrapy_bench(tmp: Path) -> tuple[float, float, int, float]:
@@ -297,6 +321,7 @@ def crawl(
     if proc.returncode != 0:
         sys.exit(f"pressbot crawl --jobs {jobs} exited {proc.returncode}:\n{err[-3000:]}")
     responses, elapsed = crawl_stats(err)
+    print(f"  crawlers (start after the first, seconds crawling): {crawler_spans(err)}")
     return responses, elapsed, wall, used, memory
 
 
@@ -342,6 +367,7 @@ def main() -> None:
             cpus: dict[int, float] = {}
             for jobs in (1,) if args.skip_jobs2 else (1, 2):
                 db = fresh_database(tmp, f"pressbot_crawl_bench_j{jobs}", args.postgres)
+                served = cpu_seconds(server.pid)
                 responses, seconds, wall, cpu, memory = crawl(
                     f"http://127.0.0.1:{port}", db, tmp / f"j{jobs}.dead", jobs, args.pages
                 )
@@ -353,6 +379,12 @@ def main() -> None:
                     f"{responses * 60 / wall:.0f} pages/min; CPU {cpu:.1f} s = "
                     f"{1000 * cpu / responses:.1f} ms/page, {cpu / wall:.2f} cores busy; "
                     f"{stored(db)} records stored)"
+                )
+                served = cpu_seconds(server.pid) - served
+                print(
+                    f"  mirror server: CPU {served:.1f} s = "
+                    f"{1000 * served / responses:.2f} ms/page ({served / wall:.2f} cores; "
+                    "the crawl shares the machine with it)"
                 )
                 print(f"  resident memory per crawling process: {memory}")
         finally:
