@@ -40,6 +40,21 @@ def test_day_overlay_and_query_files(tmp_path: Path) -> None:
     assert file_for(tmp_path, 1, "x.pk", "/missing", "") is None
 
 
+def test_a_link_out_of_the_site_folder_is_not_served(tmp_path: Path) -> None:
+    (tmp_path / "day1" / "x.pk").mkdir(parents=True)
+    (tmp_path / "day1" / "x.pk" / "in.html").write_text("in")
+    (tmp_path / "secret.txt").write_text("secret")
+    (tmp_path / "day1" / "x.pk" / "out.html").symlink_to(tmp_path / "secret.txt")
+    (tmp_path / "day1" / "x.pk" / "up").symlink_to(tmp_path)
+    assert file_for(tmp_path, 1, "x.pk", "/in.html", "") == tmp_path / "day1" / "x.pk" / "in.html"
+    assert file_for(tmp_path, 1, "x.pk", "/out.html", "") is None
+    assert file_for(tmp_path, 1, "x.pk", "/up/secret.txt", "") is None
+    assert file_for(tmp_path, 1, "x.pk", "/%2e%2e/%2e%2e/secret.txt", "") is None
+    # The site folder itself is no file, and a host that climbs is no site.
+    assert file_for(tmp_path, 1, "x.pk", "/", "") is None
+    assert file_for(tmp_path, 1, "..", "/secret.txt", "") is None
+
+
 def test_server_serves_etags_and_404(tmp_path: Path) -> None:
     (tmp_path / "day1" / "x.pk").mkdir(parents=True)
     (tmp_path / "day1" / "x.pk" / "robots.txt").write_text("User-agent: *\nAllow: /\n")
@@ -64,8 +79,8 @@ def test_server_listens_on_loopback_only(tmp_path: Path) -> None:
 def test_a_burst_of_connections_waits_for_the_server_instead_of_being_dropped(
     tmp_path: Path,
 ) -> None:
-    # Scrapy's connection pool opens connections in bursts (at low concurrency it
-    # replaces one for almost every request). A listen queue of five dropped the
+    # Scrapy's connection pool opens connections in bursts (at two requests per site
+    # it replaced one for most requests). A listen queue of five dropped the
     # SYNs beyond it, and each dropped one cost its request a one-second retry.
     (tmp_path / "day1" / "x.pk").mkdir(parents=True)
     (tmp_path / "day1" / "x.pk" / "robots.txt").write_text("User-agent: *\nAllow: /\n")
