@@ -72,8 +72,11 @@ def file_for(root: Path, day: int, host: str, path: str, query: str) -> Path | N
     if query:
         rel += "@" + unquote(query)
     for d in range(day, 0, -1):
-        base = _site_folder(os.path.abspath(root), d, host)
-        candidate = os.path.realpath(os.path.join(base, rel))
+        try:
+            base = _site_folder(os.path.abspath(root), d, host)
+            candidate = os.path.realpath(os.path.join(base, rel))
+        except ValueError:  # a NUL byte ("%00"): no file has one in its name
+            return None
         # Refuse paths that climb out of the site folder (by "..", or by a link).
         if not candidate.startswith(base + os.sep):
             return None

@@ -68,6 +68,9 @@ def test_server_serves_etags_and_404(tmp_path: Path) -> None:
         assert _get(server.url + "/x.pk/sitemap.xml")[2]["Content-Type"] == "application/xml"
         assert _get(server.url + "/x.pk/nothing")[0] == 404
         assert _get(server.url + "/other.pk/robots.txt")[0] == 404
+        # Answered, not a server error that drops the connection.
+        assert _get(server.url + "/x.pk/robots%00.txt")[0] == 404
+        assert _get(server.url + "/x%00.pk/robots.txt")[0] == 404
 
 
 def test_server_listens_on_loopback_only(tmp_path: Path) -> None:
