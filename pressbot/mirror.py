@@ -71,9 +71,10 @@ def file_for(root: Path, day: int, host: str, path: str, query: str) -> Path | N
         rel += "index.html"
     if query:
         rel += "@" + unquote(query)
+    absolute = os.path.abspath(root)
     for d in range(day, 0, -1):
         try:
-            base = _site_folder(os.path.abspath(root), d, host)
+            base = _site_folder(absolute, d, host)
             candidate = os.path.realpath(os.path.join(base, rel))
         except ValueError:  # a NUL byte ("%00"): no file has one in its name
             return None
