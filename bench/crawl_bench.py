@@ -145,13 +145,19 @@ _TIMES = re.compile(r"'(start|finish)_time': datetime\.datetime\(([\d, ]+)")
 _LOGSTATS = re.compile(r"Crawled \d+ pages \(at (\d+) pages/min\)")
 
 
+def _stamps(log: str) -> dict[str, list[datetime]]:
+    """The start and finish times of the crawlers in ``log``, in the order dumped."""
+    stamps: dict[str, list[datetime]] = {"start": [], "finish": []}
+    for what, fields in _TIMES.findall(log):
+        stamps[what].append(datetime(*(int(x) for x in fields.split(",") if x.strip())))
+    return stamps
+
+
 def crawl_stats(log: str) -> tuple[int, float]:
     """(responses, seconds) over the stats dumps in ``log``: from the first
     crawler's start to the last one's finish (one crawler per source)."""
     responses = sum(int(n) for n in _RESPONSES.findall(log))
-    stamps: dict[str, list[datetime]] = {"start": [], "finish": []}
-    for what, fields in _TIMES.findall(log):
-        stamps[what].append(datetime(*(int(x) for x in fields.split(",") if x.strip())))
+    stamps = _stamps(log)
     if stamps["start"] and stamps["finish"]:
         span = (max(stamps["finish"]) - min(stamps["start"])).total_seconds()
     else:
@@ -162,12 +168,8 @@ def crawl_stats(log: str) -> tuple[int, float]:
 def crawler_spans(log: str) -> str:
     """Each crawler's start after the first one's, and how long it crawled: an
     uneven split leaves a core idle at the end of a `--jobs 2` run."""
-    stamps = [
-        (what, datetime(*(int(x) for x in fields.split(",") if x.strip())))
-        for what, fields in _TIMES.findall(log)
-    ]
-    starts = [t for what, t in stamps if what == "start"]
-    finishes = [t for what, t in stamps if what == "finish"]
+    stamps = _stamps(log)
+    starts, finishes = stamps["start"], stamps["finish"]
     if not starts or len(starts) != len(finishes):
         return "not in the log"
     first = min(starts)
