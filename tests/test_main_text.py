@@ -121,3 +121,34 @@ def test_short_lines_after_the_text_from_outside_the_article_go() -> None:
     assert "new season" not in rec.body and "their roads" not in rec.body
     # The article's own list stays, as the page wrote it (trafilatura's "- " dropped).
     assert rec.body.endswith("First step of the plan\n\nSecond step of the plan")
+
+
+def test_menus_footers_and_sidebars_are_pruned_before_extraction() -> None:
+    body = (
+        "<nav><ul><li><a href='/politics'>Politics</a></li><li><a href='/sport'>Sport</a></li>"
+        f"</ul></nav><p>{para(1)}</p><p>{para(2)}</p>"
+        "<aside class='pullquote'><p>Quoted words from the budget meeting</p></aside>"
+        "<footer><span>Filed under budget</span></footer>"
+    )
+    pruned = prune(parse_html(page(body)), Hints())
+    assert pruned.find(".//nav") is None
+    assert pruned.find(".//aside") is None and pruned.find(".//footer") is None
+    text = pruned.text_content()
+    assert para(2) in text and TITLE in text
+    for gone in ("Sport", "Quoted words", "Filed under", "Copyright 2025"):
+        assert gone not in text, gone
+    rec = extract_html(page(body), URL, fetched_at=NOW)
+    assert rec.body == f"{para(1)}\n\n{para(2)}"
+
+
+def test_a_story_a_theme_put_in_an_aside_is_not_pruned() -> None:
+    # Two paragraphs of article length: text, whatever the element is called.
+    story = "".join(f"<p>{para(i)}</p>" for i in range(1, 4))
+    html = page("").replace(
+        f"<main><article><h1>{TITLE}</h1></article></main>",
+        f"<aside class='content'><h1>{TITLE}</h1>{story}</aside><nav><p>{para(9)}</p></nav>",
+    )
+    pruned = prune(parse_html(html), Hints())
+    assert pruned.find(".//aside") is not None and pruned.find(".//nav") is None
+    rec = extract_html(html, URL, fetched_at=NOW)
+    assert para(1) in rec.body and para(3) in rec.body
