@@ -129,13 +129,26 @@ def test_menus_footers_and_sidebars_are_pruned_before_extraction() -> None:
         f"</ul></nav><p>{para(1)}</p><p>{para(2)}</p>"
         "<aside class='pullquote'><p>Quoted words from the budget meeting</p></aside>"
         "<footer><span>Filed under budget</span></footer>"
+        # The same sections on a theme of <div>s, and an icon drawn in SVG.
+        "<div role='complementary'><h3>Most read</h3></div>"
+        "<div role='dialog'><p>Subscribe to our newsletter</p></div>"
+        "<a href='/share'><svg viewBox='0 0 9 9'><title>Share icon</title>"
+        "<path d='M0 0'/></svg></a>"
     )
     pruned = prune(parse_html(page(body)), Hints())
-    assert pruned.find(".//nav") is None
+    assert pruned.find(".//nav") is None and pruned.find(".//svg") is None
     assert pruned.find(".//aside") is None and pruned.find(".//footer") is None
     text = pruned.text_content()
     assert para(2) in text and TITLE in text
-    for gone in ("Sport", "Quoted words", "Filed under", "Copyright 2025"):
+    for gone in (
+        "Sport",
+        "Quoted words",
+        "Filed under",
+        "Copyright 2025",
+        "Most read",
+        "newsletter",
+        "Share icon",
+    ):
         assert gone not in text, gone
     rec = extract_html(page(body), URL, fetched_at=NOW)
     assert rec.body == f"{para(1)}\n\n{para(2)}"

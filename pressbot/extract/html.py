@@ -44,8 +44,9 @@ from pressbot.text.memo import line_cache
 # threads (WordPress themes often put them inside the content container, where
 # trafilatura keeps them) and the common share plugins. Classes are matched as whole
 # tokens, so "has-sidebar" on <body> or "share-friendly-article" never takes the
-# article with it; the rest of the page chrome is trafilatura's job.
-_NEVER_TEXT = ("script", "style")
+# article with it; the rest of the page chrome is trafilatura's job. Inline SVG
+# (icons, logos, charts) is drawing, not text, and often hundreds of elements a page.
+_NEVER_TEXT = ("script", "style", "svg")
 _HEAD_DATA = ("meta", "link", "base")
 _CHROME_TAGS = ("noscript", "iframe", "form", "textarea")
 # HTML5's sections for what is not the main text: menus, page and article footers,
@@ -54,6 +55,21 @@ _CHROME_TAGS = ("noscript", "iframe", "form", "textarea")
 # of the elements left after pruning. Removed like hidden elements: unless one holds
 # two paragraphs of article length (a theme that puts the story in an <aside>).
 _SECTION_TAGS = ("nav", "footer", "aside")
+# The same sections named by ARIA roles, on themes built of <div>s, and dialogs
+# (cookie notices, newsletter pop-ups).
+_SECTION_ROLES = frozenset(
+    {
+        "navigation",
+        "complementary",
+        "contentinfo",
+        "banner",
+        "menu",
+        "menubar",
+        "search",
+        "dialog",
+        "alertdialog",
+    }
+)
 _CHROME_IDS = frozenset({"respond", "comments", "disqus_thread"})
 _CHROME_CLASSES = frozenset(
     {
@@ -349,6 +365,7 @@ def prune(tree: HtmlElement, hints: Hints) -> HtmlElement:
             or "hidden" in names
             or ("itemprop" in names and get("itemprop") in _MACHINE_PROPS)
             or ("style" in names and _hidden_style(get("style")))
+            or ("role" in names and get("role") in _SECTION_ROLES)
         ):
             hidden.append(el)
     for xp in hints.prune_xpaths:
