@@ -130,7 +130,7 @@ def test_menus_footers_and_sidebars_are_pruned_before_extraction() -> None:
         "<aside class='pullquote'><p>Quoted words from the budget meeting</p></aside>"
         "<footer><span>Filed under budget</span></footer>"
         # The same sections on a theme of <div>s, and an icon drawn in SVG.
-        "<div role='complementary'><h3>Most read</h3></div>"
+        "<div role='Complementary region'><h3>Most read</h3></div>"
         "<div role='dialog'><p>Subscribe to our newsletter</p></div>"
         "<a href='/share'><svg viewBox='0 0 9 9'><title>Share icon</title>"
         "<path d='M0 0'/></svg></a>"

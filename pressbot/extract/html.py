@@ -111,6 +111,14 @@ def _class_rule(value: str) -> int:
 
 
 @lru_cache(maxsize=4096)
+def _section_role(value: str | None) -> bool:
+    """Whether a ``role`` attribute names a section that is not the main text. The
+    attribute is a list of roles, the first one a browser knows is taken; the
+    first listed stands for it here."""
+    words = (value or "").split()
+    return bool(words) and words[0].lower() in _SECTION_ROLES
+
+
 def _hidden_style(value: str | None) -> bool:
     return _HIDDEN_STYLE.search(value or "") is not None
 
@@ -365,7 +373,7 @@ def prune(tree: HtmlElement, hints: Hints) -> HtmlElement:
             or "hidden" in names
             or ("itemprop" in names and get("itemprop") in _MACHINE_PROPS)
             or ("style" in names and _hidden_style(get("style")))
-            or ("role" in names and get("role") in _SECTION_ROLES)
+            or ("role" in names and _section_role(get("role")))
         ):
             hidden.append(el)
     for xp in hints.prune_xpaths:
