@@ -110,7 +110,6 @@ def _class_rule(value: str) -> int:
     return 2 if classes & _HIDING_CLASSES else 0
 
 
-@lru_cache(maxsize=4096)
 def _section_role(value: str | None) -> bool:
     """Whether a ``role`` attribute names a section that is not the main text. The
     attribute is a list of roles, the first one a browser knows is taken; the
@@ -119,6 +118,7 @@ def _section_role(value: str | None) -> bool:
     return bool(words) and words[0].lower() in _SECTION_ROLES
 
 
+@lru_cache(maxsize=4096)
 def _hidden_style(value: str | None) -> bool:
     return _HIDDEN_STYLE.search(value or "") is not None
 
