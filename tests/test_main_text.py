@@ -154,6 +154,17 @@ def test_menus_footers_and_sidebars_are_pruned_before_extraction() -> None:
     assert rec.body == f"{para(1)}\n\n{para(2)}"
 
 
+def test_a_banner_holding_the_headline_is_not_pruned() -> None:
+    html = page(f"<p>{para(1)}</p><p>{para(2)}</p>").replace(
+        f"<h1>{TITLE}</h1>",
+        f"<div role='banner' class='hero'><h1>{TITLE}</h1></div>"
+        "<div role='banner'><a href='/'>Example News</a></div>",
+    )
+    pruned = prune(parse_html(html), Hints())
+    assert [el.get("class") for el in pruned.iter() if el.get("role") == "banner"] == ["hero"]
+    assert TITLE in pruned.text_content()
+
+
 def test_a_story_a_theme_put_in_an_aside_is_not_pruned() -> None:
     # Two paragraphs of article length: text, whatever the element is called.
     story = "".join(f"<p>{para(i)}</p>" for i in range(1, 4))

@@ -110,12 +110,15 @@ def _class_rule(value: str) -> int:
     return 2 if classes & _HIDING_CLASSES else 0
 
 
-def _section_role(value: str | None) -> bool:
-    """Whether a ``role`` attribute names a section that is not the main text. The
-    attribute is a list of roles, the first one a browser knows is taken; the
-    first listed stands for it here."""
+def _section_role(value: str | None, el: HtmlElement) -> bool:
+    """Whether ``el``, whose ``role`` attribute is ``value``, is a section that is not
+    the main text. The attribute is a list of roles, the first one a browser knows
+    is taken; the first listed stands for it here. A "banner" holding an <h1> is
+    kept: themes put the role on a hero block with the article's headline."""
     words = (value or "").split()
-    return bool(words) and words[0].lower() in _SECTION_ROLES
+    if not words or (role := words[0].lower()) not in _SECTION_ROLES:
+        return False
+    return role != "banner" or el.find(".//h1") is None
 
 
 @lru_cache(maxsize=4096)
@@ -373,7 +376,7 @@ def prune(tree: HtmlElement, hints: Hints) -> HtmlElement:
             or "hidden" in names
             or ("itemprop" in names and get("itemprop") in _MACHINE_PROPS)
             or ("style" in names and _hidden_style(get("style")))
-            or ("role" in names and _section_role(get("role")))
+            or ("role" in names and _section_role(get("role"), el))
         ):
             hidden.append(el)
     for xp in hints.prune_xpaths:
