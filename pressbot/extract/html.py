@@ -45,8 +45,8 @@ from pressbot.text.memo import line_cache
 # trafilatura keeps them) and the common share plugins. Classes are matched as whole
 # tokens, so "has-sidebar" on <body> or "share-friendly-article" never takes the
 # article with it; the rest of the page chrome, but for the sections below, is
-# trafilatura's job. Inline SVG
-# (icons, logos, charts) is drawing, not text, and often hundreds of elements a page.
+# trafilatura's job. Inline SVG (icons, logos, charts) is drawing, not text, and
+# often hundreds of elements a page.
 _NEVER_TEXT = ("script", "style", "svg")
 _HEAD_DATA = ("meta", "link", "base")
 _CHROME_TAGS = ("noscript", "iframe", "form", "textarea")
