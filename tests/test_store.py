@@ -70,6 +70,24 @@ def test_known_pages(db_url: str) -> None:
         assert known["https://x.pk/news/1"].content_hash == "h1-متن"
 
 
+def test_look_ups_of_more_keys_than_one_query_takes(db_url: str) -> None:
+    # 1,000 pages: more than one chunk of the store's look-ups (500 and 900 keys),
+    # sent as an array on PostgreSQL and as an IN list on SQLite.
+    records = [_record(n, body=f"متن نمبر {n}") for n in range(1000)]
+    with Store(db_url) as store:
+        assert store.upsert(records) == ["new"] * 1000
+        wanted = [f"https://x.pk/news/{n}" for n in range(0, 1200, 3)]
+        known = store.known(wanted)
+        assert sorted(known) == sorted(k for k in wanted if int(k.rsplit("/", 1)[1]) < 1000)
+        assert known["https://x.pk/news/999"].content_hash == "h999-متن نمبر 999"
+        # Present again, one changed: a look-up of every key finds them all.
+        records[500] = _record(500, body="نیا متن")
+        outcomes = store.upsert(records)
+        assert outcomes[500] == "updated"
+        assert outcomes[:500] + outcomes[501:] == ["unchanged"] * 999
+        assert store.count() == 1000
+
+
 def test_copies_join_a_story_and_updates_keep_versions(db_url: str) -> None:
     with Store(db_url) as store:
         original = _record(1, kind="police", source="kp")

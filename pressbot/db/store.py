@@ -9,9 +9,11 @@ from datetime import UTC, datetime
 from typing import Any, Literal, cast
 
 from sqlalchemy import (
+    ARRAY,
     Column,
     Engine,
     Table,
+    any_,
     bindparam,
     delete,
     func,
@@ -134,7 +136,7 @@ class Store:
                         RecordRow.first_seen_at,
                         RecordRow.published_at,
                         RecordRow.updated_at,
-                    ).where(RecordRow.url_key.in_(wanted[i : i + 500]))
+                    ).where(_among(s, RecordRow.url_key, wanted[i : i + 500]))
                 )
                 for key, fetched, chash, first, published, updated in rows:
                     out[key] = Known(fetched, chash, first, published, updated)
@@ -149,7 +151,7 @@ class Store:
             for i in range(0, len(wanted), 500):
                 rows = s.execute(
                     select(PageRow.url_key, func.max(PageRow.fetched_at))
-                    .where(PageRow.url_key.in_(wanted[i : i + 500]))
+                    .where(_among(s, PageRow.url_key, wanted[i : i + 500]))
                     .group_by(PageRow.url_key)
                 )
                 for key, when in rows:
@@ -166,7 +168,7 @@ class Store:
             for i in range(0, len(wanted), 500):
                 rows = s.execute(
                     select(PageRow.url_key, PageRow.headers)
-                    .where(PageRow.url_key.in_(wanted[i : i + 500]), PageRow.status == 200)
+                    .where(_among(s, PageRow.url_key, wanted[i : i + 500]), PageRow.status == 200)
                     .order_by(PageRow.url_key, PageRow.fetched_at.desc(), PageRow.id.desc())
                 )
                 for key, headers in rows:
@@ -197,7 +199,7 @@ class Store:
                 have = set(
                     s.execute(
                         select(PageRow.url_key, PageRow.fetched_at, PageRow.body_sha256).where(
-                            PageRow.url_key.in_({p["url_key"] for p in rows})
+                            _among(s, PageRow.url_key, sorted({p["url_key"] for p in rows}))
                         )
                     ).tuples()
                 )
@@ -268,7 +270,7 @@ class Store:
         for chunk in _chunks(sorted(set(keys))):
             for key, chash in s.execute(
                 select(RecordRow.url_key, RecordRow.content_hash).where(
-                    RecordRow.url_key.in_(chunk)
+                    _among(s, RecordRow.url_key, chunk)
                 )
             ):
                 known[key] = chash
@@ -294,7 +296,7 @@ class Store:
                 row.url_key: row
                 for row in s.scalars(
                     select(RecordRow).where(
-                        RecordRow.url_key.in_([v["url_key"] for _, _, v in changed])
+                        _among(s, RecordRow.url_key, [v["url_key"] for _, _, v in changed])
                     )
                 )
             }
@@ -445,7 +447,7 @@ def _clear_frontier(s: Session, records: Sequence[Record], values: list[dict[str
     for chunk in _chunks(sorted(keys)):
         s.execute(
             delete(FrontierRow)
-            .where(FrontierRow.url_key.in_(chunk))
+            .where(_among(s, FrontierRow.url_key, chunk))
             .execution_options(synchronize_session=False)
         )
 
@@ -461,6 +463,16 @@ _CHUNK = 900  # bound parameters per IN (...) query
 def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
+
+
+def _among(s: Session, column: Any, values: Sequence[Any]) -> Any:
+    """``column IN values``. On PostgreSQL ``column = ANY(array)``: one parameter, so
+    the statement's text is the same for any number of values (compiled and parsed
+    once), where an ``IN`` list renders a placeholder per value on every execution
+    (a third of the time of a batch of pages already stored)."""
+    if s.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
+    return column.in_(values)
 
 
 def bulk_insert(s: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
@@ -538,7 +550,7 @@ def _stored_clusters_by_hash(s: Session, hashes: set[str]) -> dict[str, int]:
     for chunk in _chunks(sorted(hashes)):
         rows = s.execute(
             select(RecordRow.content_hash, RecordRow.cluster_id).where(
-                RecordRow.content_hash.in_(chunk), RecordRow.cluster_id.is_not(None)
+                _among(s, RecordRow.content_hash, chunk), RecordRow.cluster_id.is_not(None)
             )
         )
         for chash, cluster_id in rows:
@@ -553,7 +565,7 @@ def _candidate_texts(s: Session, ids: set[int]) -> dict[int, tuple[int | None, s
     for chunk in _chunks(sorted(ids)):
         for rid, cluster_id, body in s.execute(
             select(RecordRow.id, RecordRow.cluster_id, RecordRow.body).where(
-                RecordRow.id.in_(chunk)
+                _among(s, RecordRow.id, chunk)
             )
         ):
             out[rid] = (cluster_id, match_key(body))
@@ -623,7 +635,8 @@ def _rechoose_canonical(s: Session, cluster_ids: set[int], now: datetime) -> Non
         RecordRow.first_seen_at,
     )
     for chunk in _chunks(sorted(cluster_ids)):
-        for row in s.execute(select(*cols).where(RecordRow.cluster_id.in_(chunk))).mappings():
+        q = select(*cols).where(_among(s, RecordRow.cluster_id, chunk))
+        for row in s.execute(q).mappings():
             members.setdefault(row["cluster_id"], []).append(dict(row))
     table = cast(Table, ClusterRow.__table__)
     s.execute(
