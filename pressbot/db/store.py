@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
@@ -62,10 +63,16 @@ class Known:
     updated_at: datetime | None = None
 
 
-def row_values(record: Record) -> dict[str, Any]:
+def record_key(record: Record) -> str:
+    """The stored key of a record's page (``records.url_key``)."""
+    return url_key(record.canonical_url or record.url)
+
+
+def row_values(record: Record, key: str | None = None) -> dict[str, Any]:
+    """The ``records`` columns of ``record``; ``key``: its :func:`record_key`, if known."""
     values = {name: getattr(record, name) for name in _ROW_FIELDS}
     values["related"] = [asdict(r) if isinstance(r, Related) else r for r in record.related]
-    values["url_key"] = url_key(record.canonical_url or record.url)
+    values["url_key"] = key or record_key(record)
     return values
 
 
@@ -238,16 +245,18 @@ class Store:
         same text ("exact_duplicate") or the same story ("near_duplicate"), or
         starts a cluster of its own ("new").
         """
-        values = [row_values(r) for r in records]
+        # Only keys up front: the columns are gathered for new and changed pages only
+        # (most pages of a re-crawl are unchanged).
+        keys = [record_key(r) for r in records]
         outcomes: list[Outcome] = []
         now = utcnow()
         token = WRITING.set(True)
         try:
             with Session(self.engine) as s, s.begin():
-                self._upsert(s, records, values, outcomes, now)
+                self._upsert(s, records, keys, outcomes, now)
                 # The pages are stored: the crawl frontier owes them no more work.
                 # Same transaction, so a crash leaves either both or neither.
-                _clear_frontier(s, records, values)
+                _clear_frontier(s, records, keys)
         finally:
             WRITING.reset(token)
         return outcomes
@@ -256,7 +265,7 @@ class Store:
         self,
         s: Session,
         records: Sequence[Record],
-        values: list[dict[str, Any]],
+        keys: list[str],
         outcomes: list[Outcome],
         now: datetime,
     ) -> None:
@@ -264,7 +273,6 @@ class Store:
             # Cluster assignment reads then writes: workers sharing one database
             # take turns, so two copies of a story never start two clusters.
             s.execute(text("SELECT pg_advisory_xact_lock(724151)"))
-        keys = [v["url_key"] for v in values]
         # Hashes first: most pages of a re-crawl are unchanged, and need no more.
         known: dict[str, str] = {}
         for chunk in _chunks(sorted(set(keys))):
@@ -277,17 +285,16 @@ class Store:
         fresh: dict[str, int] = {}  # url_key -> index in `new`, for a page twice in one batch
         new: list[tuple[Record, dict[str, Any], int]] = []
         changed: list[tuple[int, Record, dict[str, Any]]] = []
-        for i, (record, v) in enumerate(zip(records, values, strict=True)):
+        for i, (record, key) in enumerate(zip(records, keys, strict=True)):
             outcomes.append("unchanged")
-            key = v["url_key"]
             if key in fresh:
                 continue  # the same page again in this batch: the first copy is stored
             if key not in known:
                 fresh[key] = len(new)
-                new.append((record, v, i))
-            elif known[key] != v["content_hash"]:
+                new.append((record, row_values(record, key), i))
+            elif known[key] != record.content_hash:
                 fresh[key] = -1
-                changed.append((i, record, v))
+                changed.append((i, record, row_values(record, key)))
         # The change feed: one value for each page inserted or changed, taken under
         # the write lock held since the start of this transaction.
         seqs = iter(_next_change_seqs(s, len(changed) + len(new)))
@@ -440,8 +447,8 @@ class Store:
         _INDEX.add_many(s, [(row.id, record.band_keys)])
 
 
-def _clear_frontier(s: Session, records: Sequence[Record], values: list[dict[str, Any]]) -> None:
-    keys = {v["url_key"] for v in values}
+def _clear_frontier(s: Session, records: Sequence[Record], stored: list[str]) -> None:
+    keys = set(stored)
     keys |= {url_key(r.url) for r in records if r.url}
     keys |= {r.frontier_key for r in records if r.frontier_key}
     for chunk in _chunks(sorted(keys)):
@@ -472,7 +479,8 @@ def _among(s: Session, column: Any, values: Sequence[Any]) -> Any:
     (a third of the time of a batch of pages already stored)."""
     if s.get_bind().dialect.name == "postgresql":
         return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
-    return column.in_(values)
+    each = func.json_each(bindparam(None, json.dumps(list(values)))).table_valued("value")
+    return column.in_(select(each.c.value))
 
 
 def bulk_insert(s: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
