@@ -88,6 +88,41 @@ def test_look_ups_of_more_keys_than_one_query_takes(db_url: str) -> None:
         assert store.count() == 1000
 
 
+def test_a_batch_reads_no_table_whole(sqlite_url: str) -> None:
+    # Every statement the store runs for a batch -- new pages, a copy, a changed page,
+    # pages already stored -- finds its rows through an index: none reads a table
+    # whole (the frontier keeps the pages given up or dropped, and grows for good).
+    from sqlalchemy import event
+
+    statements: list[tuple[str, object]] = []
+    with Store(sqlite_url) as store:
+
+        @event.listens_for(store.engine, "before_cursor_execute")
+        def seen(conn: object, cursor: object, sql: str, params: object, *rest: object) -> None:
+            if isinstance(params, list):
+                params = params[0] if params else ()
+            statements.append((sql, params))
+
+        store.upsert([_record(n) for n in range(5)])
+        copy = _record(9, content_hash="h1-متن")
+        store.upsert([copy, _record(1, body="نیا متن"), _record(2), _record(6)])
+        reads = [
+            (sql, params)
+            for sql, params in statements
+            if sql.lstrip().upper().startswith(("SELECT", "DELETE", "UPDATE", "WITH"))
+        ]
+        assert any(sql.lstrip().upper().startswith("DELETE FROM FRONTIER") for sql, _ in reads)
+        with store.engine.connect() as conn:
+            for sql, params in reads:
+                plan = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", params).all()
+                scans = [
+                    row[3]
+                    for row in plan
+                    if row[3].startswith("SCAN") and "VIRTUAL TABLE" not in row[3]
+                ]
+                assert scans == [], sql
+
+
 def test_copies_join_a_story_and_updates_keep_versions(db_url: str) -> None:
     with Store(db_url) as store:
         original = _record(1, kind="police", source="kp")

@@ -359,6 +359,10 @@ class FrontierRow(Base):
 
     __table_args__ = (
         Index("ix_frontier_source_state", "source", "state"),
+        # The store deletes a page's row by key alone when it stores the page; the
+        # primary key leads with the source, so without this each batch read the
+        # whole frontier, which keeps the pages given up or dropped (migration 0006).
+        Index("ix_frontier_url_key", "url_key"),
         one_of("state", FRONTIER_STATES, "ck_frontier_state"),
     )
 
