@@ -72,14 +72,19 @@ def test_known_pages(db_url: str) -> None:
 
 def test_look_ups_of_more_keys_than_one_query_takes(db_url: str) -> None:
     # 1,000 pages: more than one chunk of the store's look-ups (500 and 900 keys),
-    # sent as an array on PostgreSQL and as an IN list on SQLite.
-    records = [_record(n, body=f"متن نمبر {n}") for n in range(1000)]
+    # sent as an array on PostgreSQL and as a JSON list on SQLite; one page's key
+    # is not ASCII (an Urdu host name).
+    records = [_record(n, body=f"متن نمبر {n}") for n in range(999)]
+    urdu = "https://اردو.pk/news/999"
+    records.append(_record(999, body="اردو", url=urdu, canonical_url=urdu))
     with Store(db_url) as store:
         assert store.upsert(records) == ["new"] * 1000
-        wanted = [f"https://x.pk/news/{n}" for n in range(0, 1200, 3)]
+        wanted = [f"https://x.pk/news/{n}" for n in range(0, 1200, 3)] + [urdu]
         known = store.known(wanted)
-        assert sorted(known) == sorted(k for k in wanted if int(k.rsplit("/", 1)[1]) < 1000)
-        assert known["https://x.pk/news/999"].content_hash == "h999-متن نمبر 999"
+        expected = [k for k in wanted if k == urdu or int(k.rsplit("/", 1)[1]) < 999]
+        assert sorted(known) == sorted(expected)
+        assert known["https://x.pk/news/996"].content_hash == "h996-متن نمبر 996"
+        assert known[urdu].content_hash == "h999-اردو"
         # Present again, one changed: a look-up of every key finds them all.
         records[500] = _record(500, body="نیا متن")
         outcomes = store.upsert(records)

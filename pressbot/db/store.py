@@ -473,10 +473,12 @@ def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]
 
 
 def _among(s: Session, column: Any, values: Sequence[Any]) -> Any:
-    """``column IN values``. On PostgreSQL ``column = ANY(array)``: one parameter, so
-    the statement's text is the same for any number of values (compiled and parsed
+    """``column IN values``, the values sent as one parameter: an array on PostgreSQL
+    (``column = ANY(array)``), a JSON list read by ``json_each`` on SQLite. The
+    statement's text is then the same for any number of values (compiled and parsed
     once), where an ``IN`` list renders a placeholder per value on every execution
-    (a third of the time of a batch of pages already stored)."""
+    (a third of the time of a batch of pages already stored). Both still search the
+    column's index."""
     if s.get_bind().dialect.name == "postgresql":
         return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
     each = func.json_each(bindparam(None, json.dumps(list(values)))).table_valued("value")
