@@ -201,9 +201,14 @@ def test_workers_share_one_crawl(
             return
         # The next cron run (new Redis run): listings, feeds and sitemaps are asked
         # for again, stored articles are not.
+        # Slow answers again until both have joined: a worker that starts after the
+        # other has finished would rightly start a run of its own.
         before = state(pg_url)
         mirror.hits.clear()
+        mirror.httpd.delay = 1.0
         procs = [_worker(mirror, pg_url, tmp_path, redis_prefix, n) for n in range(2)]
+        _wait_until_joined(redis_prefix, 2, procs)
+        mirror.httpd.delay = 0.1
         assert _finish(procs) == [0, 0]
         again = _fetched(mirror)
         assert [p for p, n in again.items() if n > 1] == []
