@@ -71,7 +71,7 @@ def test_known_pages(db_url: str) -> None:
 
 
 def test_look_ups_of_more_keys_than_one_query_takes(db_url: str) -> None:
-    # 1,000 pages: more than one chunk of the store's look-ups (500 and 900 keys),
+    # 1,000 pages: more than one chunk of the store's look-ups (900 keys),
     # sent as an array on PostgreSQL and as a JSON list on SQLite; one page's key
     # is not ASCII (an Urdu host name).
     records = [_record(n, body=f"متن نمبر {n}") for n in range(999)]

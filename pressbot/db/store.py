@@ -134,7 +134,7 @@ class Store:
         wanted = sorted(set(keys))
         out: dict[str, Known] = {}
         with Session(self.engine) as s:
-            for i in range(0, len(wanted), 500):
+            for chunk in _chunks(wanted):
                 rows = s.execute(
                     select(
                         RecordRow.url_key,
@@ -143,7 +143,7 @@ class Store:
                         RecordRow.first_seen_at,
                         RecordRow.published_at,
                         RecordRow.updated_at,
-                    ).where(_among(s, RecordRow.url_key, wanted[i : i + 500]))
+                    ).where(_among(s, RecordRow.url_key, chunk))
                 )
                 for key, fetched, chash, first, published, updated in rows:
                     out[key] = Known(fetched, chash, first, published, updated)
@@ -155,10 +155,10 @@ class Store:
         wanted = sorted(set(keys))
         out: dict[str, datetime] = {}
         with Session(self.engine) as s:
-            for i in range(0, len(wanted), 500):
+            for chunk in _chunks(wanted):
                 rows = s.execute(
                     select(PageRow.url_key, func.max(PageRow.fetched_at))
-                    .where(_among(s, PageRow.url_key, wanted[i : i + 500]))
+                    .where(_among(s, PageRow.url_key, chunk))
                     .group_by(PageRow.url_key)
                 )
                 for key, when in rows:
@@ -172,10 +172,10 @@ class Store:
         wanted = sorted(set(keys))
         out: dict[str, dict[str, str]] = {}
         with Session(self.engine) as s:
-            for i in range(0, len(wanted), 500):
+            for chunk in _chunks(wanted):
                 rows = s.execute(
                     select(PageRow.url_key, PageRow.headers)
-                    .where(_among(s, PageRow.url_key, wanted[i : i + 500]), PageRow.status == 200)
+                    .where(_among(s, PageRow.url_key, chunk), PageRow.status == 200)
                     .order_by(PageRow.url_key, PageRow.fetched_at.desc(), PageRow.id.desc())
                 )
                 for key, headers in rows:
@@ -464,7 +464,9 @@ _RECORDS = cast(Table, RecordRow.__table__)
 _CLUSTERS = cast(Table, ClusterRow.__table__)
 # LSH candidates confirmed per new page, most shared bands first.
 MAX_CANDIDATES = 20
-_CHUNK = 900  # bound parameters per IN (...) query
+# Keys per look-up. Each goes as one parameter (see _among), so no driver limit
+# applies; the bound keeps each statement's list and result small.
+_CHUNK = 900
 
 
 def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
